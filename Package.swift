@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Kernels are compiled for AVX2 + FMA (`haswell`): every x86-64 machine Latent targets has them,
+// and without the flag Swift emits SSE2-only code (see README, "Architecture").
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+
+let package = Package(
+    name: "Latent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Latent", targets: ["Latent"]),
+        .executable(name: "latent", targets: ["latent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLatentBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLatentZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "LatentTensor", dependencies: ["CLatentBLAS"], swiftSettings: kernelFlags),
+        .target(name: "LatentIO", dependencies: ["LatentTensor", "CLatentZlib"],
+                swiftSettings: kernelFlags),
+        .target(name: "LatentNN", dependencies: ["LatentTensor", "LatentIO"],
+                swiftSettings: kernelFlags),
+        .target(name: "LatentModels", dependencies: ["LatentNN"], swiftSettings: kernelFlags),
+        .target(name: "LatentPlot", dependencies: ["LatentTensor", "CLatentZlib"],
+                swiftSettings: kernelFlags),
+        .target(name: "Latent",
+                dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot"]),
+        .executableTarget(name: "latent",
+                          dependencies: ["Latent",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: kernelFlags),
+        .executableTarget(name: "LatentBench", dependencies: ["Latent"], path: "Benchmarks/LatentBench",
+                          swiftSettings: kernelFlags),
+        .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "LatentModels", "LatentIO"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "LatentIOTests", dependencies: ["LatentIO"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot"]),
+        .testTarget(name: "LatentCLITests", dependencies: ["Latent"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,6 @@
+// The umbrella module: `import Latent` brings in every public Latent library.
+@_exported import LatentTensor
+@_exported import LatentIO
+@_exported import LatentNN
+@_exported import LatentModels
+@_exported import LatentPlot

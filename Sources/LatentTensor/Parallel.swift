@@ -1,0 +1,58 @@
+import CLatentBLAS
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How many threads Latent's own kernels and OpenBLAS may use.
+///
+/// One process-wide setting: the CLI sets it from `--threads` before any work. Kernels that split
+/// work with `parallelFor` run BLAS single-threaded inside their workers, so the two never
+/// oversubscribe the cores.
+public enum Threads {
+    private static let current = Atomic<Int>(defaultCount)
+
+    /// The number of cores this process may run on.
+    public static var defaultCount: Int { Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// The thread count in force.
+    public static var count: Int { current.load(ordering: .relaxed) }
+
+    /// Sets the thread count for Latent's kernels and for OpenBLAS.
+    public static func set(_ n: Int) {
+        let n = Swift.max(1, n)
+        current.store(n, ordering: .relaxed)
+        openblas_set_num_threads(Int32(n))
+    }
+}
+
+/// Splits `0..<count` into contiguous chunks and runs `body` on each, across `Threads.count`
+/// threads. Work smaller than `minChunk` per thread runs inline on the caller's thread, so small
+/// tensors pay no dispatch cost. Chunk boundaries depend only on `count`, `minChunk` and the
+/// thread count, so results that are reduced per chunk are reproducible for a given thread count.
+@inlinable
+public func parallelFor(_ count: Int, minChunk: Int = 32_768, _ body: (Range<Int>) -> Void) {
+    let threads = Threads.count
+    let chunks = Swift.min(threads, Swift.max(1, count / Swift.max(1, minChunk)))
+    if chunks <= 1 {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let shared = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = count * c / chunks
+            let hi = count * (c + 1) / chunks
+            if lo < hi { shared.value(lo..<hi) }
+        }
+    }
+}
+
+/// Carries a value into `concurrentPerform`'s closure. Only for kernels whose chunks write
+/// disjoint memory, which is what makes the sharing safe.
+@usableFromInline
+struct UncheckedSendable<T>: @unchecked Sendable {
+    @usableFromInline let value: T
+    @usableFromInline init(_ value: T) { self.value = value }
+}

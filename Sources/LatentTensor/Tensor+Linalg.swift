@@ -1,0 +1,56 @@
+import CLatentBLAS
+
+/// Single-precision GEMM on raw row-major buffers: `C = alpha · op(A) · op(B) + beta · C`, with
+/// `op(A)` of size m×k and `op(B)` of size k×n. A thin, checked wrapper over `cblas_sgemm`.
+@inlinable
+public func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                 alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                 b: UnsafePointer<Float>, ldb: Int,
+                 beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    if m == 0 || n == 0 { return }
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
+
+extension Tensor {
+    /// Matrix product `op(self) · op(other)` of two matrices, where `op` transposes when asked.
+    public func matmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) -> Tensor {
+        precondition(rank == 2 && other.rank == 2, "Tensor.matmul: needs matrices, got \(shape) and \(other.shape)")
+        let m = transposeSelf ? shape[1] : shape[0], k = transposeSelf ? shape[0] : shape[1]
+        let k2 = transposeOther ? other.shape[1] : other.shape[0], n = transposeOther ? other.shape[0] : other.shape[1]
+        precondition(k == k2, "Tensor.matmul: inner extents differ: \(shape)\(transposeSelf ? "ᵀ" : "") · \(other.shape)\(transposeOther ? "ᵀ" : "")")
+        let out = Tensor(shape: [m, n])
+        if k == 0 { return out }
+        gemm(transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k,
+             a: storage.pointer, lda: shape[1], b: other.storage.pointer, ldb: other.shape[1],
+             c: out.storage.pointer, ldc: n)
+        return out
+    }
+
+    /// Batched matrix product over the first axis: `[B, m, k] · [B, k, n] → [B, m, n]`
+    /// (with optional transposes of each matrix).
+    public func batchedMatmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) -> Tensor {
+        precondition(rank == 3 && other.rank == 3 && shape[0] == other.shape[0],
+                     "Tensor.batchedMatmul: needs [B, m, k] and [B, k, n], got \(shape) and \(other.shape)")
+        let batch = shape[0]
+        let m = transposeSelf ? shape[2] : shape[1], k = transposeSelf ? shape[1] : shape[2]
+        let k2 = transposeOther ? other.shape[2] : other.shape[1], n = transposeOther ? other.shape[1] : other.shape[2]
+        precondition(k == k2, "Tensor.batchedMatmul: inner extents differ: \(shape) · \(other.shape)")
+        let out = Tensor(shape: [batch, m, n])
+        if k == 0 { return out }
+        let sa = shape[1] * shape[2], sb = other.shape[1] * other.shape[2]
+        for i in 0..<batch {
+            gemm(transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k,
+                 a: storage.pointer + i * sa, lda: shape[2], b: other.storage.pointer + i * sb, ldb: other.shape[2],
+                 c: out.storage.pointer + i * m * n, ldc: n)
+        }
+        return out
+    }
+
+    /// Identity matrix.
+    public static func identity(_ n: Int) -> Tensor {
+        let t = Tensor(shape: [n, n])
+        for i in 0..<n { t.storage.pointer[i * n + i] = 1 }
+        return t
+    }
+}
