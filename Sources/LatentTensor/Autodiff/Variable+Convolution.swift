@@ -1,0 +1,74 @@
+// 2-d convolution and transposed convolution as GEMMs over im2col columns, in PyTorch's layouts:
+// input [N, C, H, W]; conv weight [Cout, Cin, kh, kw]; transposed-conv weight [Cin, Cout, kh, kw].
+
+extension Variable {
+    /// Cross-correlation of `[N, Cin, H, W]` with `weight` `[Cout, Cin, kh, kw]`, plus `bias`
+    /// `[Cout]`; output `[N, Cout, ⌊(H + 2p − kh)/s⌋ + 1, …]`.
+    public static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
+        let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        precondition(x.shape.count == 4 && weight.shape.count == 4 && weight.shape[1] == cin,
+                     "conv2d: input \(x.shape) does not match weight \(weight.shape) ([Cout, Cin, kh, kw])")
+        let cout = weight.shape[0]
+        let geo = ConvGeometry(channels: cin, height: h, width: w, kernel: (weight.shape[2], weight.shape[3]),
+                               stride: stride, padding: padding)
+        precondition(geo.outHeight > 0 && geo.outWidth > 0, "conv2d: kernel \(weight.shape) too large for input \(x.shape)")
+        let cols = Tensor(uninitializedShape: [geo.patchSize, n * geo.positions])
+        geo.im2col(x.value.storage.pointer, batch: n, into: cols.storage.pointer)
+        // [Cout, patch] · [patch, N·P] → [Cout, N·P] → [N, Cout, P]
+        let wm = weight.value.reshaped([cout, geo.patchSize])
+        var y = wm.matmul(cols).reshaped([cout, n, geo.positions]).permuted([1, 0, 2])
+        if let bias { y += bias.value.reshaped([1, cout, 1]) }
+        let parents = bias.map { [x, weight, $0] } ?? [x, weight]
+        return record(y.reshaped([n, cout, geo.outHeight, geo.outWidth]), parents: parents) { g in
+            let gm = g.reshaped([n, cout, geo.positions]).permuted([1, 0, 2]).reshaped([cout, n * geo.positions])
+            var dx: Tensor?
+            if x.requiresGrad {
+                let dcols = wm.matmul(gm, transposeSelf: true)
+                let img = Tensor(shape: x.shape)
+                geo.col2im(dcols.storage.pointer, batch: n, into: img.storage.pointer)
+                dx = img
+            }
+            let dw = weight.requiresGrad ? gm.matmul(cols, transposeOther: true).reshaped(weight.shape) : nil
+            var grads = [dx, dw]
+            if let bias { grads.append(bias.requiresGrad ? gm.sum(axis: 1) : nil) }
+            return grads
+        }
+    }
+
+    /// Transposed convolution (the adjoint of `conv2d`) of `[N, Cin, H, W]` with `weight`
+    /// `[Cin, Cout, kh, kw]`; output extent (H − 1)·s − 2p + kh + outputPadding.
+    public static func convTranspose2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1,
+                                       padding: Int = 0, outputPadding: Int = 0) -> Variable {
+        let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        precondition(x.shape.count == 4 && weight.shape.count == 4 && weight.shape[0] == cin,
+                     "convTranspose2d: input \(x.shape) does not match weight \(weight.shape) ([Cin, Cout, kh, kw])")
+        precondition(outputPadding < stride || outputPadding < 1, "convTranspose2d: output padding \(outputPadding) must be below stride \(stride)")
+        let cout = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3]
+        let oh = (h - 1) * stride - 2 * padding + kh + outputPadding
+        let ow = (w - 1) * stride - 2 * padding + kw + outputPadding
+        // The geometry of the conv whose backward this is: from the [Cout, oh, ow] output down to [H, W].
+        var geo = ConvGeometry(channels: cout, height: oh, width: ow, kernel: (kh, kw), stride: stride, padding: padding)
+        geo.outHeight = h
+        geo.outWidth = w
+        let xm = x.value.reshaped([n, cin, h * w]).permuted([1, 0, 2]).reshaped([cin, n * h * w])
+        let wm = weight.value.reshaped([cin, geo.patchSize])
+        let cols = wm.matmul(xm, transposeSelf: true)          // [Cout·kh·kw, N·H·W]
+        var y = Tensor(shape: [n, cout, oh, ow])
+        geo.col2im(cols.storage.pointer, batch: n, into: y.storage.pointer)
+        if let bias { y += bias.value.reshaped([1, cout, 1, 1]) }
+        let parents = bias.map { [x, weight, $0] } ?? [x, weight]
+        return record(y, parents: parents) { g in
+            let gcols = Tensor(uninitializedShape: [geo.patchSize, n * h * w])
+            geo.im2col(g.storage.pointer, batch: n, into: gcols.storage.pointer)
+            let dx = x.requiresGrad
+                ? wm.matmul(gcols).reshaped([cin, n, h * w]).permuted([1, 0, 2]).reshaped(x.shape) : nil
+            let dw = weight.requiresGrad ? xm.matmul(gcols, transposeOther: true).reshaped(weight.shape) : nil
+            var grads = [dx, dw]
+            if let bias {
+                grads.append(bias.requiresGrad
+                             ? g.reshaped([n, cout, oh * ow]).sum(axis: 2).sum(axis: 0) : nil)
+            }
+            return grads
+        }
+    }
+}

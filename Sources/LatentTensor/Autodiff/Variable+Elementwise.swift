@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Elementwise nonlinearities. Each op's local derivative is written once, in its pullback,
+// from whichever of input `x` or output `y` makes it cheapest.
+
+extension Variable {
+    /// max(x, 0).
+    public func relu() -> Variable {
+        let y = value.map { Swift.max($0, 0) }
+        return Variable.record(y, parents: [self]) { g in [Tensor.zipMap(g, y) { $1 > 0 ? $0 : 0 }] }
+    }
+
+    /// x for x > 0, αx otherwise.
+    public func leakyRelu(_ alpha: Float = 0.01) -> Variable {
+        let x = value
+        return Variable.record(x.map { $0 > 0 ? $0 : alpha * $0 }, parents: [self]) { g in
+            [Tensor.zipMap(g, x) { $1 > 0 ? $0 : alpha * $0 }]
+        }
+    }
+
+    /// 1 / (1 + e^(−x)); dy/dx = y(1 − y).
+    public func sigmoid() -> Variable {
+        let y = value.map(stableSigmoid)
+        return Variable.record(y, parents: [self]) { g in [Tensor.zipMap(g, y) { $0 * $1 * (1 - $1) }] }
+    }
+
+    /// tanh x; dy/dx = 1 − y².
+    public func tanh() -> Variable {
+        let y = value.map { tanhf($0) }
+        return Variable.record(y, parents: [self]) { g in [Tensor.zipMap(g, y) { $0 * (1 - $1 * $1) }] }
+    }
+
+    /// log(1 + eˣ), computed without overflow; dy/dx = σ(x).
+    public func softplus() -> Variable {
+        let x = value
+        return Variable.record(x.map(stableSoftplus), parents: [self]) { g in
+            [Tensor.zipMap(g, x) { $0 * stableSigmoid($1) }]
+        }
+    }
+
+    /// eˣ.
+    public func exp() -> Variable {
+        let y = value.map { expf($0) }
+        return Variable.record(y, parents: [self]) { g in [g * y] }
+    }
+
+    /// Natural logarithm.
+    public func log() -> Variable {
+        let x = value
+        return Variable.record(x.map { logf($0) }, parents: [self]) { g in [g / x] }
+    }
+
+    /// x².
+    public func square() -> Variable {
+        let x = value
+        return Variable.record(x.map { $0 * $0 }, parents: [self]) { g in [Tensor.zipMap(g, x) { 2 * $0 * $1 }] }
+    }
+
+    /// √x; dy/dx = 1 / (2y).
+    public func sqrt() -> Variable {
+        let y = value.map { $0.squareRoot() }
+        return Variable.record(y, parents: [self]) { g in [Tensor.zipMap(g, y) { $0 / (2 * $1) }] }
+    }
+
+    /// |x| (subgradient 0 at 0).
+    public func abs() -> Variable {
+        let x = value
+        return Variable.record(x.map { Swift.abs($0) }, parents: [self]) { g in
+            [Tensor.zipMap(g, x) { $1 > 0 ? $0 : ($1 < 0 ? -$0 : 0) }]
+        }
+    }
+
+    /// Identity forward, −λ·gradient backward: the gradient-reversal layer of domain-adversarial
+    /// training (Ganin & Lempitsky, 2015).
+    public func reversingGradient(scale lambda: Float = 1) -> Variable {
+        Variable.record(value, parents: [self]) { g in [g * -lambda] }
+    }
+}
+
+/// σ(x) without overflow for large |x|.
+@inlinable public func stableSigmoid(_ x: Float) -> Float {
+    x >= 0 ? 1 / (1 + expf(-x)) : { let e = expf(x); return e / (1 + e) }()
+}
+
+/// log(1 + eˣ) without overflow: max(x, 0) + log1p(e^(−|x|)).
+@inlinable public func stableSoftplus(_ x: Float) -> Float {
+    Swift.max(x, 0) + log1pf(expf(-Swift.abs(x)))
+}

@@ -1,0 +1,104 @@
+// Batch normalisation, fused: one op with a closed-form backward instead of a chain of
+// reductions, which would cost several passes over the activations.
+
+extension Variable {
+    /// Batch normalisation over `[N, C]` or `[N, C, H, W]`, per channel C.
+    ///
+    /// Training: normalise with the batch's mean and (biased) variance, and move the running
+    /// statistics toward them by `momentum` (running variance uses the unbiased estimate, as
+    /// PyTorch does). Evaluation: normalise with the running statistics.
+    /// y = γ · (x − μ) / √(σ² + ε) + β.
+    public static func batchNorm(_ x: Variable, gamma: Variable, beta: Variable,
+                                 runningMean: inout Tensor, runningVar: inout Tensor,
+                                 training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) -> Variable {
+        precondition(x.shape.count >= 2 && gamma.shape == [x.shape[1]] && beta.shape == [x.shape[1]],
+                     "batchNorm: input \(x.shape) does not match γ \(gamma.shape) / β \(beta.shape)")
+        let n = x.shape[0], c = x.shape[1], s = x.value.count / Swift.max(n * c, 1)
+        let m = n * s
+        var mean = [Float](repeating: 0, count: c), invStd = [Float](repeating: 0, count: c)
+        let px = x.value.storage.pointer
+        if training {
+            precondition(m > 1, "batchNorm: training needs more than one value per channel, got input \(x.shape)")
+            for ch in 0..<c {
+                var sum = 0.0, sq = 0.0
+                for i in 0..<n {
+                    let p = px + (i * c + ch) * s
+                    for j in 0..<s { let v = Double(p[j]); sum += v; sq += v * v }
+                }
+                let mu = sum / Double(m)
+                let varB = Swift.max(sq / Double(m) - mu * mu, 0)
+                mean[ch] = Float(mu)
+                invStd[ch] = Float(1 / (varB + Double(epsilon)).squareRoot())
+                runningMean.withUnsafeMutableBufferPointer { $0[ch] = (1 - momentum) * $0[ch] + momentum * Float(mu) }
+                let unbiased = varB * Double(m) / Double(m - 1)
+                runningVar.withUnsafeMutableBufferPointer { $0[ch] = (1 - momentum) * $0[ch] + momentum * Float(unbiased) }
+            }
+        } else {
+            for ch in 0..<c {
+                mean[ch] = runningMean.scalars[ch]
+                invStd[ch] = 1 / (runningVar.scalars[ch] + epsilon).squareRoot()
+            }
+        }
+        let xhat = Tensor(uninitializedShape: x.shape), y = Tensor(uninitializedShape: x.shape)
+        let ph = xhat.storage.pointer, py = y.storage.pointer
+        let pg = gamma.value.storage.pointer, pb = beta.value.storage.pointer
+        for i in 0..<n {
+            for ch in 0..<c {
+                let o = (i * c + ch) * s
+                let mu = mean[ch], k = invStd[ch], ga = pg[ch], be = pb[ch]
+                for j in 0..<s {
+                    let h = (px[o + j] - mu) * k
+                    ph[o + j] = h
+                    py[o + j] = ga * h + be
+                }
+            }
+        }
+        let gammaValue = gamma.value
+        return record(y, parents: [x, gamma, beta]) { g in
+            // Re-derive pointers from tensors the closure owns, so the buffers outlive the forward.
+            let pgr = g.storage.pointer, ph = xhat.storage.pointer, pg = gammaValue.storage.pointer
+            var dgamma = [Float](repeating: 0, count: c), dbeta = [Float](repeating: 0, count: c)
+            for i in 0..<n {
+                for ch in 0..<c {
+                    let o = (i * c + ch) * s
+                    var a: Float = 0, b: Float = 0
+                    for j in 0..<s { a += pgr[o + j] * ph[o + j]; b += pgr[o + j] }
+                    dgamma[ch] += a
+                    dbeta[ch] += b
+                }
+            }
+            var dx: Tensor?
+            if x.requiresGrad {
+                let out = Tensor(uninitializedShape: x.shape)
+                let pd = out.storage.pointer
+                for i in 0..<n {
+                    for ch in 0..<c {
+                        let o = (i * c + ch) * s, k = invStd[ch] * pg[ch]
+                        if training {
+                            // dx = γ/σ · (g − mean(g) − x̂ · mean(g · x̂))
+                            let mg = dbeta[ch] / Float(m), mgh = dgamma[ch] / Float(m)
+                            for j in 0..<s { pd[o + j] = k * (pgr[o + j] - mg - ph[o + j] * mgh) }
+                        } else {
+                            for j in 0..<s { pd[o + j] = k * pgr[o + j] }
+                        }
+                    }
+                }
+                dx = out
+            }
+            return [dx, Tensor(shape: [c], scalars: dgamma), Tensor(shape: [c], scalars: dbeta)]
+        }
+    }
+
+    /// Inverted dropout: in training, zero each element with probability `p` and scale the rest by
+    /// 1/(1 − p) so the expected value is unchanged; in evaluation, the identity.
+    public func dropout(_ p: Float, training: Bool, using rng: inout RandomGenerator) -> Variable {
+        guard training, p > 0 else { return self }
+        precondition(p < 1, "dropout: probability \(p) must be below 1")
+        let keep = 1 - p, scale = 1 / keep
+        var mask = Tensor(uninitializedShape: shape)
+        mask.withUnsafeMutableBufferPointer { m in
+            for i in m.indices { m[i] = rng.nextFloat() < keep ? scale : 0 }
+        }
+        return Variable.record(value * mask, parents: [self]) { g in [g * mask] }
+    }
+}

@@ -1,0 +1,110 @@
+import LatentTensor
+import Testing
+
+/// One finite-difference check per differentiable op (see `checkGradients`).
+@Suite struct GradientTests {
+    let a = randomTensor([3, 4], seed: 1)
+    let b = randomTensor([3, 4], seed: 2)
+    let row = randomTensor([4], seed: 3)
+    let col = randomTensor([3, 1], seed: 4)
+    let positive = randomTensor([3, 4], seed: 5, low: 0.5, high: 2)
+
+    @Test func add() { checkGradients([a, b]) { $0[0] + $0[1] }; checkGradients([a, row]) { $0[0] + $0[1] } }
+    @Test func sub() { checkGradients([a, col]) { $0[0] - $0[1] }; checkGradients([a]) { 2 - $0[0] } }
+    @Test func mul() { checkGradients([a, b]) { $0[0] * $0[1] }; checkGradients([a, row]) { $0[0] * $0[1] * 3 } }
+    @Test func div() { checkGradients([a, positive]) { $0[0] / $0[1] }; checkGradients([col, positive]) { $0[0] / $0[1] } }
+    @Test func negate() { checkGradients([a]) { -$0[0] } }
+    @Test func matmul() {
+        let x = randomTensor([3, 5], seed: 6), w = randomTensor([5, 2], seed: 7)
+        checkGradients([x, w]) { $0[0].matmul($0[1]) }
+        checkGradients([x, randomTensor([2, 5], seed: 8)]) { $0[0].matmul($0[1], transposeOther: true) }
+        checkGradients([randomTensor([5, 3], seed: 9), w]) { $0[0].matmul($0[1], transposeSelf: true) }
+        checkGradients([randomTensor([5, 3], seed: 9), randomTensor([2, 5], seed: 8)]) {
+            $0[0].matmul($0[1], transposeSelf: true, transposeOther: true)
+        }
+    }
+    @Test func batchedMatmul() {
+        checkGradients([randomTensor([2, 3, 4], seed: 10), randomTensor([2, 4, 2], seed: 11)]) { $0[0].batchedMatmul($0[1]) }
+    }
+    @Test func linear() {
+        checkGradients([randomTensor([4, 5], seed: 12), randomTensor([3, 5], seed: 13), randomTensor([3], seed: 14)]) {
+            Variable.linear($0[0], weight: $0[1], bias: $0[2])
+        }
+    }
+    @Test func relu() { checkGradients([awayFromZero([3, 4], seed: 15)]) { $0[0].relu() } }
+    @Test func leakyRelu() { checkGradients([awayFromZero([3, 4], seed: 16)]) { $0[0].leakyRelu(0.1) } }
+    @Test func sigmoid() { checkGradients([a * 3]) { $0[0].sigmoid() } }
+    @Test func tanh() { checkGradients([a * 2]) { $0[0].tanh() } }
+    @Test func softplus() { checkGradients([a * 4]) { $0[0].softplus() } }
+    @Test func exp() { checkGradients([a]) { $0[0].exp() } }
+    @Test func log() { checkGradients([positive]) { $0[0].log() } }
+    @Test func square() { checkGradients([a]) { $0[0].square() } }
+    @Test func sqrt() { checkGradients([positive]) { $0[0].sqrt() } }
+    @Test func abs() { checkGradients([awayFromZero([3, 4], seed: 17)]) { $0[0].abs() } }
+    @Test func softmax() { checkGradients([a * 2]) { $0[0].softmax() } }
+    @Test func logSoftmax() { checkGradients([a * 2]) { $0[0].logSoftmax() } }
+    @Test func sumAndMean() {
+        checkGradients([a]) { $0[0].sum() }
+        checkGradients([a]) { $0[0].mean() }
+        checkGradients([a]) { $0[0].sum(axis: 0) }
+        checkGradients([a]) { $0[0].sum(axis: 1, keepDims: true) }
+        checkGradients([randomTensor([2, 3, 4], seed: 18)]) { $0[0].mean(axis: 1) }
+    }
+    @Test func reshape() { checkGradients([a]) { $0[0].reshaped([4, 3]) * Variable(randomTensor([4, 3], seed: 19)) } }
+    @Test func transpose() { checkGradients([a]) { $0[0].transposed() } }
+    @Test func permute() { checkGradients([randomTensor([2, 3, 4], seed: 20)]) { $0[0].permuted([2, 0, 1]) } }
+    @Test func concat() {
+        checkGradients([a, b]) { Variable.concat([$0[0], $0[1]], axis: 0) }
+        checkGradients([a, col]) { Variable.concat([$0[0], $0[1]], axis: 1) }
+    }
+    @Test func slice() { checkGradients([a]) { $0[0].slice(axis: 1, 1..<3) } }
+    @Test func gather() { checkGradients([a]) { $0[0].gatherRows([2, 0, 2, 1]) } }
+    @Test func conv2d() {
+        let x = randomTensor([2, 2, 5, 5], seed: 21), w = randomTensor([3, 2, 3, 3], seed: 22), bias = randomTensor([3], seed: 23)
+        checkGradients([x, w, bias]) { Variable.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: 1) }
+        checkGradients([x, w, bias]) { Variable.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1) }
+        checkGradients([x, randomTensor([1, 2, 2, 2], seed: 24)]) { Variable.conv2d($0[0], weight: $0[1], bias: nil, stride: 2) }
+    }
+    @Test func convTranspose2d() {
+        let x = randomTensor([2, 3, 3, 3], seed: 25), w = randomTensor([3, 2, 3, 3], seed: 26), bias = randomTensor([2], seed: 27)
+        checkGradients([x, w, bias]) {
+            Variable.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1, outputPadding: 1)
+        }
+        checkGradients([x, randomTensor([3, 1, 4, 4], seed: 28)]) {
+            Variable.convTranspose2d($0[0], weight: $0[1], bias: nil, stride: 2, padding: 1)
+        }
+    }
+    @Test func batchNormTrainAndEval() {
+        let x = randomTensor([4, 3, 2, 2], seed: 29), gamma = randomTensor([3], seed: 30, low: 0.5, high: 1.5)
+        let beta = randomTensor([3], seed: 31)
+        checkGradients([x, gamma, beta], tolerance: 3e-2) { v in
+            var mean = Tensor(shape: [3]), variance = Tensor.ones([3])
+            return Variable.batchNorm(v[0], gamma: v[1], beta: v[2], runningMean: &mean, runningVar: &variance, training: true)
+        }
+        checkGradients([randomTensor([5, 3], seed: 32), gamma, beta]) { v in
+            var mean = Tensor([0.1, -0.2, 0.3]), variance = Tensor([0.5, 1.5, 2])
+            return Variable.batchNorm(v[0], gamma: v[1], beta: v[2], runningMean: &mean, runningVar: &variance, training: false)
+        }
+    }
+    @Test func dropout() {
+        // The same seed gives the same mask in every evaluation, so the op is a fixed linear map.
+        checkGradients([a]) { v in
+            var rng = RandomGenerator(seed: 5)
+            return v[0].dropout(0.4, training: true, using: &rng)
+        }
+    }
+    @Test func gradientReversal() {
+        checkGradients([a], scale: -0.7) { $0[0].reversingGradient(scale: 0.7).square() }
+        let x = Variable(a, requiresGrad: true)
+        x.reversingGradient(scale: 0.5).sum().backward()
+        #expect(x.grad! == Tensor(shape: [3, 4], repeating: -0.5))
+    }
+    @Test func losses() {
+        let target = randomTensor([3, 4], seed: 33, low: 0, high: 1)
+        checkGradients([a]) { $0[0].mseLoss(target) }
+        checkGradients([a]) { $0[0].mseLoss(target, reduction: .batchMean) }
+        checkGradients([a * 5]) { $0[0].binaryCrossEntropyWithLogits(target) }
+        checkGradients([a * 5]) { $0[0].binaryCrossEntropyWithLogits(target, reduction: .sum) }
+        checkGradients([a * 3]) { $0[0].softmaxCrossEntropy(labels: [0, 3, 2]) }
+    }
+}
