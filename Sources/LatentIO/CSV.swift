@@ -54,20 +54,30 @@ public enum CSV {
         return "\"" + s.replacing("\"", with: "\"\"") + "\""
     }
 
+    /// Splits the bytes into lines and quote-aware fields. Works on UTF-8 bytes rather than
+    /// `Character`s, because Swift treats `\r\n` as one character and would not split on `\n`.
     static func parseFloats(bytes: [UInt8], path: String, hasHeader: Bool, delimiter: Character) throws -> (header: [String]?, values: Tensor) {
-        let text = String(decoding: bytes, as: UTF8.self)
+        guard let d = delimiter.asciiValue, d != UInt8(ascii: "\""), d != 0x0A, d != 0x0D else {
+            throw LatentIOError.invalidValue(path, "CSV delimiter '\(delimiter)' must be a single ASCII character other than a quote or line end")
+        }
         var header: [String]?
         var values: [Float] = []
         var columns = -1
         var rows = 0
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lineStart = 0
+        while lineStart < bytes.count {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            let fields = line.split(separator: delimiter, omittingEmptySubsequences: false)
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
+            var end = lineEnd
+            if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
+            let line = bytes[lineStart..<end]
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            let fields = splitFields(line, delimiter: d)
             if hasHeader && header == nil {
-                header = fields.map { unquote($0) }
+                header = fields
                 columns = fields.count
                 continue
             }
@@ -76,9 +86,8 @@ public enum CSV {
                 throw LatentIOError.shapeMismatch(path, "line \(lineNumber) has \(fields.count) fields, expected \(columns)")
             }
             for (c, field) in fields.enumerated() {
-                let s = unquote(field)
-                guard let v = Float(s) else {
-                    throw LatentIOError.invalidValue(path, "line \(lineNumber), column \(c + 1): '\(s.prefix(40))' is not a number")
+                guard let v = Float(field) else {
+                    throw LatentIOError.invalidValue(path, "line \(lineNumber), column \(c + 1): '\(field.prefix(40))' is not a number")
                 }
                 values.append(v)
             }
@@ -87,12 +96,43 @@ public enum CSV {
         return (header, Tensor(shape: [rows, max(columns, 0)], scalars: values))
     }
 
-    static func unquote(_ field: Substring) -> String {
-        var s = field.drop { $0 == " " || $0 == "\t" }
-        while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }
-        if s.count >= 2 && s.first == "\"" && s.last == "\"" {
-            return String(s.dropFirst().dropLast()).replacing("\"\"", with: "\"")
+    /// Fields of one line: surrounding spaces trimmed, `"…"` quoting with `""` for a quote.
+    static func splitFields(_ line: ArraySlice<UInt8>, delimiter: UInt8) -> [String] {
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var quoted = false
+        var i = line.startIndex
+        func finish() {
+            var s = field[...]
+            while let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst() }
+            while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
+            fields.append(String(decoding: s, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
         }
-        return String(s)
+        while i < line.endIndex {
+            let b = line[i]
+            if quoted {
+                if b == UInt8(ascii: "\"") {
+                    if i + 1 < line.endIndex, line[i + 1] == UInt8(ascii: "\"") {
+                        field.append(b)
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(b)
+                }
+            } else if b == UInt8(ascii: "\"") && field.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                quoted = true
+                field.removeAll()
+            } else if b == delimiter {
+                finish()
+            } else {
+                field.append(b)
+            }
+            i += 1
+        }
+        finish()
+        return fields
     }
 }
