@@ -6,6 +6,10 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIDX(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: size)) : []
-    _ = try? IDX.parse(bytes: bytes, path: "fuzz.idx", limit: 64 << 20)
+    // Converting exercises the big-endian decoders on whatever shape the parser accepted.
+    if let array = try? IDX.parse(bytes: bytes, path: "fuzz.idx", limit: 64 << 20) {
+        _ = array.tensor(scale: 1 / 255)
+        _ = array.integers()
+    }
     return 0
 }

@@ -7,5 +7,6 @@
 public func fuzzNPY(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: size)) : []
     _ = try? NPY.parse(bytes: bytes, path: "fuzz.npy")
+    _ = try? NPY.parseIntegers(bytes: bytes, path: "fuzz.npy")
     return 0
 }

@@ -33,11 +33,9 @@ public struct NPYArray: Sendable {
     public let bigEndian: Bool
     /// True when the file stored the array in column-major order (it has been reordered to row-major).
     public let fortranOrder: Bool
-    /// The values as `Float`, in row-major order, of shape `shape`.
+    /// The values as `Float`, in row-major order, of shape `shape`. Integers above 2^24 lose
+    /// precision here; `NPY.readIntegers(path:)` reads them exactly.
     public let tensor: Tensor
-    /// The exact values of an integer or bool array (`nil` for floats), for labels and indices
-    /// above 2^24 that `Float` cannot hold exactly.
-    public let integers: [Int]?
 }
 
 /// Reader and writer for numpy's `.npy` format (versions 1.0, 2.0 and 3.0).
@@ -60,11 +58,7 @@ public enum NPY {
     ///
     /// - Throws: as `read(path:)`, and `.unsupported` for float arrays.
     public static func readIntegers(path: String) throws -> (shape: [Int], values: [Int]) {
-        let array = try read(path: path)
-        guard let values = array.integers else {
-            throw LatentIOError.unsupported(path, "expected an integer array, found dtype \(array.dtype.rawValue)")
-        }
-        return (array.shape, values)
+        try parseIntegers(bytes: FileBytes.read(path), path: path)
     }
 
     /// Writes `tensor` as a little-endian float32 `.npy` (version 1.0, or 2.0 if the header needs it),
@@ -113,8 +107,51 @@ public enum NPY {
         return out + dict
     }
 
+    /// Where the elements of a `.npy` file are and how to read them.
+    struct Layout {
+        let header: NPYHeader
+        let dtype: NPYDType
+        let bigEndian: Bool
+        let dataStart: Int
+        let count: Int
+
+        /// The shape the bytes are laid out in: column-major data is the row-major layout of the
+        /// reversed shape.
+        var storedShape: [Int] { header.fortranOrder ? Array(header.shape.reversed()) : header.shape }
+    }
+
     /// Parses the bytes of a `.npy` file; `path` only names the source in errors.
     static func parse(bytes: [UInt8], path: String) throws -> NPYArray {
+        let l = try layout(bytes: bytes, path: path)
+        let stored = l.storedShape
+        var tensor = bytes.withUnsafeBytes { all in
+            Tensor.decoded(shape: stored, count: l.count, from: UnsafeRawBufferPointer(rebasing: all[l.dataStart...]),
+                           kind: l.dtype.kind, bigEndian: l.bigEndian)
+        }
+        if l.header.fortranOrder && stored.count > 1 { tensor = tensor.permuted(Array((0..<stored.count).reversed())) }
+        return NPYArray(shape: l.header.shape, dtype: l.dtype, bigEndian: l.bigEndian,
+                        fortranOrder: l.header.fortranOrder, tensor: tensor)
+    }
+
+    /// Parses an integer or bool `.npy` file into exact `Int`s in row-major order.
+    static func parseIntegers(bytes: [UInt8], path: String) throws -> (shape: [Int], values: [Int]) {
+        let l = try layout(bytes: bytes, path: path)
+        guard l.dtype.kind.isInteger else {
+            throw LatentIOError.unsupported(path, "expected an integer array, found dtype '\(l.header.descr)'")
+        }
+        let decoded = bytes.withUnsafeBytes { all in
+            decodeIntegers(UnsafeRawBufferPointer(rebasing: all[l.dataStart...]), kind: l.dtype.kind, bigEndian: l.bigEndian, count: l.count)
+        }
+        guard var values = decoded else {
+            throw LatentIOError.invalidValue(path, "a uint64 value does not fit a signed 64-bit integer")
+        }
+        if l.header.fortranOrder && l.header.shape.count > 1 { values = fortranToC(values, shape: l.header.shape) }
+        return (l.header.shape, values)
+    }
+
+    /// Validates the magic, version, header and data size, before anything proportional to the
+    /// announced shape is allocated.
+    static func layout(bytes: [UInt8], path: String) throws -> Layout {
         guard bytes.count >= 10 else {
             throw LatentIOError.truncated(path, what: "a .npy header needs at least 10 bytes but the file has \(bytes.count)",
                                           expected: 10, got: bytes.count)
@@ -149,9 +186,8 @@ public enum NPY {
         let header = try NPYHeader.parse(text, path: path)
 
         let (dtype, bigEndian) = try resolveDescr(header.descr, path: path)
-        let size = dtype.kind.size
         let available = bytes.count - headerEnd
-        guard let count = checkedProduct(header.shape), case (let needed, false) = count.multipliedReportingOverflow(by: size) else {
+        guard let count = checkedProduct(header.shape), case (let needed, false) = count.multipliedReportingOverflow(by: dtype.kind.size) else {
             throw LatentIOError.corrupt(path, "header field 'shape' \(dimsText(header.shape)) overflows")
         }
         guard needed <= available else {
@@ -159,21 +195,7 @@ public enum NPY {
                                           expected: needed, got: available)
         }
         // Extra bytes after the data are ignored, as numpy's own reader does.
-        return bytes.withUnsafeBytes { all -> NPYArray in
-            let data = UnsafeRawBufferPointer(rebasing: all[headerEnd..<(headerEnd + needed)])
-            // Column-major data is the row-major layout of the reversed shape; read it that way and
-            // reverse the axes back.
-            let stored = header.fortranOrder ? Array(header.shape.reversed()) : header.shape
-            var tensor = Tensor.decoded(shape: stored, count: count, from: data, kind: dtype.kind, bigEndian: bigEndian)
-            var integers = dtype.kind.isInteger ? decodeIntegers(data, kind: dtype.kind, bigEndian: bigEndian, count: count) : nil
-            if header.fortranOrder && stored.count > 1 {
-                let axes = Array((0..<stored.count).reversed())
-                tensor = tensor.permuted(axes)
-                if let values = integers { integers = fortranToC(values, shape: header.shape) }
-            }
-            return NPYArray(shape: header.shape, dtype: dtype, bigEndian: bigEndian,
-                            fortranOrder: header.fortranOrder, tensor: tensor, integers: integers)
-        }
+        return Layout(header: header, dtype: dtype, bigEndian: bigEndian, dataStart: headerEnd, count: count)
     }
 
     /// Maps a numpy `descr` such as `<f4`, `>i8` or `|u1` to a dtype and byte order.

@@ -96,17 +96,17 @@ public enum SafeTensors {
         // The reference writer pads with spaces so the data starts 8-byte aligned.
         headerBytes.append(contentsOf: repeatElement(0x20, count: (8 - headerBytes.count % 8) % 8))
 
-        var out: [UInt8] = []
-        out.reserveCapacity(8 + headerBytes.count + offset)
-        let n = UInt64(headerBytes.count)
-        for k in 0..<8 { out.append(UInt8((n >> (8 * UInt64(k))) & 0xFF)) }
-        out += headerBytes
-        for (_, t) in tensors {
-            t.withUnsafeBufferPointer { src in
-                for v in src {
-                    let b = v.bitPattern.littleEndian
-                    out.append(UInt8(b & 0xFF)); out.append(UInt8((b >> 8) & 0xFF))
-                    out.append(UInt8((b >> 16) & 0xFF)); out.append(UInt8(b >> 24))
+        var out = [UInt8](repeating: 0, count: 8 + headerBytes.count + offset)
+        out.withUnsafeMutableBytes { dst in
+            dst.storeBytes(of: UInt64(headerBytes.count).littleEndian, toByteOffset: 0, as: UInt64.self)
+            headerBytes.withUnsafeBytes { dst.baseAddress!.advanced(by: 8).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            var o = 8 + headerBytes.count
+            for (_, t) in tensors {
+                t.withUnsafeBufferPointer { src in
+                    for v in src {
+                        dst.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: o, as: UInt32.self)
+                        o += 4
+                    }
                 }
             }
         }
