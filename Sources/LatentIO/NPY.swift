@@ -2,7 +2,9 @@ import LatentTensor
 
 /// An element type of a `.npy` file, as numpy's `descr` names it.
 public enum NPYDType: String, Sendable, CaseIterable {
+    /// Booleans and integers, by numpy's kind letter and byte size (byte order is kept apart).
     case bool = "b1", int8 = "i1", uint8 = "u1", int16 = "i2", uint16 = "u2", int32 = "i4", uint32 = "u4"
+    /// 64-bit integers and the IEEE floats (half, single, double).
     case int64 = "i8", uint64 = "u8", float16 = "f2", float32 = "f4", float64 = "f8"
 
     var kind: ScalarKind {

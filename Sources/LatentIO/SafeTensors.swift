@@ -2,7 +2,9 @@ import LatentTensor
 
 /// An element type of the safetensors format, by its header name.
 public enum SafeTensorsDType: String, Sendable, CaseIterable {
+    /// Booleans and integers of up to 32 bits, as the header spells them.
     case bool = "BOOL", uint8 = "U8", int8 = "I8", int16 = "I16", uint16 = "U16", int32 = "I32", uint32 = "U32"
+    /// 64-bit integers and the floats (IEEE half, bfloat16, single, double).
     case int64 = "I64", uint64 = "U64", float16 = "F16", bfloat16 = "BF16", float32 = "F32", float64 = "F64"
 
     var kind: ScalarKind {
