@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Fuzzes the LatentIO parsers (IDX, NPY, safetensors) with libFuzzer and AddressSanitizer.
+#
+#   scripts/fuzz.sh [runs]        runs per target, default 100000
+#
+# Each fuzz/Fuzz<Target>.swift is compiled into one module together with the LatentIO sources
+# (so it can call the internal parse(bytes:path:) entry points directly, no temporary files),
+# linked against LatentTensor built as its own module. Corpora start from the repository's test
+# fixtures and persist in fuzz/out/ between runs; findings land in fuzz/out/findings-<target>/.
+# Prints, per target: executions, findings (crashes, leaks, OOMs, timeouts) and peak RSS.
+set -euo pipefail
+
+RUNS=${1:-100000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BIN=fuzz/bin
+OUT=fuzz/out
+mkdir -p "$BIN" "$OUT"
+
+# OpenBLAS headers live in a Debian multiarch directory that pkg-config knows; fall back to it.
+BLAS_CFLAGS=$(pkg-config --cflags openblas 2>/dev/null || echo "-I/usr/include/x86_64-linux-gnu/openblas-pthread")
+BLAS_LIBS=$(pkg-config --libs openblas 2>/dev/null || echo "-L/usr/lib/x86_64-linux-gnu/openblas-pthread -lopenblas")
+SAN=(-sanitize=fuzzer,address -parse-as-library -O -g)
+CMODULES=(-I Sources/CLatentBLAS -I Sources/CLatentZlib)
+for flag in $BLAS_CFLAGS; do CMODULES+=(-Xcc "$flag"); done
+
+echo "== building LatentTensor (instrumented)"
+swiftc "${SAN[@]}" "${CMODULES[@]}" -module-name LatentTensor -wmo -c \
+    -emit-module -emit-module-path "$BIN/LatentTensor.swiftmodule" \
+    -o "$BIN/LatentTensor.o" Sources/LatentTensor/*.swift
+
+# Seeds: the fixtures, plus hand-made IDX files (the repository ships no small raw IDX file).
+seed() {  # seed <target> <files…>
+    local dir="$OUT/corpus-$1"; shift
+    mkdir -p "$dir"
+    for f in "$@"; do [ -f "$f" ] && cp -f "$f" "$dir/" || true; done
+}
+seed NPY Tests/LatentIOTests/Fixtures/npy/*.npy
+seed SafeTensors Tests/LatentIOTests/Fixtures/safetensors/mixed_dtypes.safetensors
+mkdir -p "$OUT/corpus-IDX"
+printf '\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x02\x00\x01\x02\x03\x04\x05\x06\x07' > "$OUT/corpus-IDX/u8-2x2x2"
+printf '\x00\x00\x08\x01\x00\x00\x00\x03\x07\x08\x09' > "$OUT/corpus-IDX/labels-3"
+printf '\x00\x00\x0d\x01\x00\x00\x00\x02\x3f\xc0\x00\x00\xc0\x00\x00\x00' > "$OUT/corpus-IDX/f32-2"
+printf '\x00\x00\x0e\x02\x00\x00\x00\x01\x00\x00\x00\x01\x40\x00\x00\x00\x00\x00\x00\x00' > "$OUT/corpus-IDX/f64-1x1"
+gzip -c -n "$OUT/corpus-IDX/u8-2x2x2" > "$OUT/corpus-IDX/u8-2x2x2.gz"
+[ -f Data/mnist/t10k-labels-idx1-ubyte.gz ] && cp -f Data/mnist/t10k-labels-idx1-ubyte.gz "$OUT/corpus-IDX/"
+
+SUMMARY=()
+for target in IDX NPY SafeTensors; do
+    echo "== building fuzz-$target"
+    swiftc "${SAN[@]}" "${CMODULES[@]}" -I "$BIN" -module-name LatentIO \
+        Sources/LatentIO/*.swift "fuzz/Fuzz$target.swift" "$BIN/LatentTensor.o" \
+        $BLAS_LIBS -lz -use-ld=lld -o "$BIN/fuzz-$target"
+
+    findings="$OUT/findings-$target"
+    mkdir -p "$findings"
+    dict=()
+    lower=$(echo "$target" | tr 'A-Z' 'a-z')
+    [ -f "fuzz/$lower.dict" ] && dict=(-dict="fuzz/$lower.dict")
+    log="$OUT/fuzz-$target.log"
+    echo "== running fuzz-$target for $RUNS runs (log: $log)"
+    set +e
+    "$BIN/fuzz-$target" "$OUT/corpus-$target" "${dict[@]}" -runs="$RUNS" -rss_limit_mb=2048 \
+        -max_len=16384 -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" > "$log" 2>&1
+    status=$?
+    set -e
+    execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
+    rss=$(grep -m1 'stat::peak_rss_mb' "$log" | awk '{print $2}')
+    crashes=$(find "$findings" -type f | wc -l)
+    [ -z "$execs" ] && execs="?" && rss="?"
+    SUMMARY+=("$(printf '%-12s execs %-9s findings %-3s peak RSS %s MB  exit %s' "$target" "$execs" "$crashes" "$rss" "$status")")
+    if [ "$status" -ne 0 ]; then
+        grep -E 'ERROR|Fatal error|SUMMARY|panic|==[0-9]+==' "$log" | head -20 || true
+    fi
+done
+
+echo
+echo "== summary ($RUNS runs per target)"
+printf '%s\n' "${SUMMARY[@]}"
