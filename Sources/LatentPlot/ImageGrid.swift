@@ -62,7 +62,8 @@ public struct ImageGrid: Sendable {
         return widest == 0 ? 0 : widest + 2 * max(4, padding)
     }
 
-    private var labelScale: Int { scale >= 3 ? 2 : 1 }
+    /// Labels grow with the images: 7-pixel text beside 56-pixel digits is hard to read.
+    private var labelScale: Int { scale >= 2 ? 2 : 1 }
 
     /// The pixel size of the grid for `count` images of `height × width`.
     public func size(count: Int, imageHeight h: Int, imageWidth w: Int) -> (width: Int, height: Int) {

@@ -99,14 +99,17 @@ public struct Ticks: Sendable, Equatable {
 
     /// A short label: fixed decimals, or `1.5e-05`-style when values are very large or small.
     public static func format(_ v: Double, decimals: Int, exponent: Bool) -> String {
-        if v == 0 { return "0" }
         if exponent {
+            if v == 0 { return "0" }
             var s = String(format: "%.3g", v)
             // %g gives "1e-05"; drop the exponent's leading zero to save width on the axis.
             s = s.replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e")
                 .replacingOccurrences(of: "e+", with: "e")
             return s
         }
-        return String(format: "%.\(min(decimals, 10))f", v)
+        // Zero gets the same decimals as its neighbours ("0.00" beside "0.05"), so a column of
+        // labels lines up on the decimal point; "-0.00" from rounding is shown as zero.
+        let text = String(format: "%.\(min(decimals, 10))f", v)
+        return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text
     }
 }

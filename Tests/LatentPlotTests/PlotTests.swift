@@ -89,6 +89,19 @@ struct PlotTests {
         #expect(plot.svg().contains("data:image/png;base64,"))
     }
 
+    @Test func degenerateInputsStillRender() throws {
+        var empty = LinePlot(width: 200, height: 150)
+        #expect(try PNG.decode(empty.png()).width == 200)
+        empty.add("one point", x: [3.0], y: [7.0])
+        empty.add("flat", y: [2.0, 2, 2])
+        #expect(try PNG.decode(empty.png()).height == 150)
+        #expect(empty.svg().contains("<circle"))  // the lone point gets a marker
+        let none = ScatterPlot(x: [], y: [], width: 120, height: 100)
+        #expect(try PNG.decode(none.png()).width == 120)
+        let same = ScatterPlot(x: [1, 1], y: [2, 2], labels: [0, 1])
+        #expect(same.svg().components(separatedBy: "<circle").count - 1 == 2 + 2)  // points + legend swatches
+    }
+
     @Test func paletteHasTenDistinctColours() {
         let first = (0..<10).map { Palette.color($0) }
         #expect(Set(first).count == 10)

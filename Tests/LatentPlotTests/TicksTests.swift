@@ -6,7 +6,7 @@ struct TicksTests {
     @Test func unitRange() {
         let t = Ticks.linear(0, 1, maxCount: 6)
         #expect(t.values == [0, 0.2, 0.4, 0.6, 0.8, 1.0])
-        #expect(t.labels == ["0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+        #expect(t.labels == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
     }
 
     @Test func stepsAreOneTwoFive() {
