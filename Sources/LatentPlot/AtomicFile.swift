@@ -10,6 +10,7 @@ public enum PlotError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Writing `path` failed; `reason` is the system's explanation.
     case writeFailed(path: String, reason: String)
 
+    /// A one-line explanation for people.
     public var description: String {
         switch self {
         case .writeFailed(let path, let reason): "cannot write \(path): \(reason)"

@@ -4,7 +4,14 @@ import Foundation
 public enum LegendPosition: Sendable, Hashable {
     /// Inside the plot area, in whichever corner covers the fewest data points.
     case automatic
-    case topRight, topLeft, bottomRight, bottomLeft
+    /// Inside the plot area, top right.
+    case topRight
+    /// Inside the plot area, top left.
+    case topLeft
+    /// Inside the plot area, bottom right.
+    case bottomRight
+    /// Inside the plot area, bottom left.
+    case bottomLeft
     /// In a column to the right of the plot area, never covering data.
     case outsideRight
     /// No legend.

@@ -13,14 +13,23 @@ public struct TextAnchor: Sendable, Hashable {
     /// An anchor at fractions `x`, `y` of the text box.
     public init(x: Double, y: Double) { self.x = x; self.y = y }
 
+    /// The `topLeft` point of the text box.
     public static let topLeft = TextAnchor(x: 0, y: 0)
+    /// The `top` point of the text box.
     public static let top = TextAnchor(x: 0.5, y: 0)
+    /// The `topRight` point of the text box.
     public static let topRight = TextAnchor(x: 1, y: 0)
+    /// The `left` point of the text box.
     public static let left = TextAnchor(x: 0, y: 0.5)
+    /// The `center` point of the text box.
     public static let center = TextAnchor(x: 0.5, y: 0.5)
+    /// The `right` point of the text box.
     public static let right = TextAnchor(x: 1, y: 0.5)
+    /// The `bottomLeft` point of the text box.
     public static let bottomLeft = TextAnchor(x: 0, y: 1)
+    /// The `bottom` point of the text box.
     public static let bottom = TextAnchor(x: 0.5, y: 1)
+    /// The `bottomRight` point of the text box.
     public static let bottomRight = TextAnchor(x: 1, y: 1)
 }
 
@@ -366,5 +375,10 @@ public struct Canvas: Sendable, Equatable {
 
 /// Shapes a plot can mark data points with.
 public enum MarkerShape: Sendable, Hashable {
-    case circle, square, cross
+    /// A filled disc.
+    case circle
+    /// A filled axis-aligned square.
+    case square
+    /// An ×.
+    case cross
 }

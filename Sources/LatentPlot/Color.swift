@@ -47,8 +47,11 @@ public struct Color: Sendable, Hashable {
         return "#" + h(r) + h(g) + h(b)
     }
 
+    /// Opaque black.
     public static let black = Color(r: 0, g: 0, b: 0)
+    /// Opaque white.
     public static let white = Color(r: 255, g: 255, b: 255)
+    /// Fully transparent.
     public static let clear = Color(r: 0, g: 0, b: 0, a: 0)
     /// Dark gray used for plot text and axes: softer than black, still high contrast on white.
     public static let ink = Color(hex: 0x262626)

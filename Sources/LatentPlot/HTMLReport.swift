@@ -28,6 +28,7 @@ public struct HTMLReport: Sendable {
         /// Preformatted text (logs, configs), shown in a monospace block.
         case preformatted(String)
 
+        /// Blocks are equal when their kind and contents are (tuples need a hand-written `==`).
         public static func == (a: Block, b: Block) -> Bool {
             switch (a, b) {
             case let (.heading(x, l1), .heading(y, l2)): x == y && l1 == l2

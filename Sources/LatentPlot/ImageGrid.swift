@@ -59,8 +59,11 @@ public struct ImageGrid: Sendable {
     /// Width of the row-label column (0 without labels).
     private var labelColumnWidth: Int {
         let widest = rowLabels.map { BitmapFont.width(of: $0, scale: labelScale) }.max() ?? 0
-        return widest == 0 ? 0 : widest + 2 * max(4, padding)
+        return widest == 0 ? 0 : widest + labelGap + max(8, 2 * padding)
     }
+
+    /// Space between a row label and its row.
+    private var labelGap: Int { max(6, padding * 2) }
 
     /// Labels grow with the images: 7-pixel text beside 56-pixel digits is hard to read.
     private var labelScale: Int { scale >= 2 ? 2 : 1 }
@@ -107,7 +110,7 @@ public struct ImageGrid: Sendable {
         let ink = (Int(background.r) + Int(background.g) + Int(background.b)) > 384 ? Color.ink : Color.white
         for (r, label) in rowLabels.enumerated() where r < rows && !label.isEmpty {
             let cy = padding + r * (g.height * scale + padding) + g.height * scale / 2
-            c.drawText(label, x: x0 - max(4, padding), y: cy, color: ink, scale: labelScale, anchor: .right)
+            c.drawText(label, x: x0 - labelGap, y: cy, color: ink, scale: labelScale, anchor: .right)
         }
         return c
     }

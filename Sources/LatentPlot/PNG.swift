@@ -66,6 +66,7 @@ public enum PNGError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The structure is wrong: missing or misplaced chunks, bad sizes, bad compressed data.
     case malformed(String)
 
+    /// A one-line explanation for people.
     public var description: String {
         switch self {
         case .notPNG: "not a PNG file: bad signature"

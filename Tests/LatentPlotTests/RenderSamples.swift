@@ -67,6 +67,11 @@ struct RenderSamples {
         logPlot.add("Barnes-Hut", x: (0..<100).map { Double($0 * 10) }, y: (0..<100).map { 9 * exp(-Double($0) / 14) + 1.0 })
         try logPlot.writePNG(to: dir.appendingPathComponent("line-log.png"))
 
+        var acc = LinePlot(title: "Accuracy", xLabel: "epoch", yLabel: "accuracy (%)", width: 640, height: 420)
+        acc.add("train", y: (1...40).map { 100 - 60 * exp(-Double($0) / 6) })
+        acc.add("test", y: (1...40).map { 97 - 58 * exp(-Double($0) / 7) })
+        try acc.writePNG(to: dir.appendingPathComponent("line-accuracy.png"))
+
         let n = 2000, k = 10
         var pts = [Float](), labels = [Int]()
         // Cluster centres on a spiral, so clusters differ in position and spread.
