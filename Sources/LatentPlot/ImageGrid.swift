@@ -1,0 +1,206 @@
+import Foundation
+import LatentTensor
+
+/// Tiles a batch of small images into one picture: samples, reconstructions, learned filters.
+///
+/// Accepted tensors: `[n, h*w]` (square images, or pass `imageHeight`), `[n, h, w]`, and
+/// `[n, c, h, w]` with `c` = 1 (gray) or 3 (RGB). Values are intensities in [0, 1]; anything
+/// outside is clamped and NaN shows as black.
+///
+/// The picture is `columns·w·scale + (columns+1)·padding` wide (plus the label column when
+/// there are row labels) and `rows·h·scale + (rows+1)·padding` tall.
+public struct ImageGrid: Sendable {
+    /// Images per row.
+    public var columns: Int
+    /// Pixels between images and around the border.
+    public var padding: Int
+    /// Integer upscaling of each image pixel (MNIST's 28×28 is tiny on screen).
+    public var scale: Int
+    /// Colour of the padding.
+    public var background: Color
+    /// Text drawn left of each row (row `i` gets `rowLabels[i]`; missing entries stay blank).
+    public var rowLabels: [String]
+    /// Image height for `[n, h*w]` input that is not square; `nil` means square.
+    public var imageHeight: Int?
+
+    /// A grid configuration; render it with `canvas(_:)` or `png(_:)`.
+    public init(columns: Int = 8, padding: Int = 2, scale: Int = 1, background: Color = .white,
+                rowLabels: [String] = [], imageHeight: Int? = nil) {
+        precondition(columns > 0, "ImageGrid: columns must be positive, got \(columns)")
+        precondition(padding >= 0 && scale > 0, "ImageGrid: padding \(padding) and scale \(scale) must be ≥ 0 and > 0")
+        self.columns = columns; self.padding = padding; self.scale = scale
+        self.background = background; self.rowLabels = rowLabels; self.imageHeight = imageHeight
+    }
+
+    /// The images' geometry, read from the tensor's shape.
+    struct Layout {
+        var count: Int, channels: Int, height: Int, width: Int
+    }
+
+    func geometry(of images: Tensor) -> Layout {
+        let s = images.shape
+        switch s.count {
+        case 2:
+            let n = s[0], hw = s[1]
+            let h = imageHeight ?? Int(Double(hw).squareRoot().rounded())
+            precondition(h > 0 && hw % h == 0 && (imageHeight != nil || h * h == hw),
+                         "ImageGrid: rows of \(hw) values in shape \(s) are not square images; pass imageHeight")
+            return Layout(count: n, channels: 1, height: h, width: hw / h)
+        case 3:
+            return Layout(count: s[0], channels: 1, height: s[1], width: s[2])
+        case 4:
+            precondition(s[1] == 1 || s[1] == 3, "ImageGrid: shape \(s) has \(s[1]) channels, expected 1 or 3")
+            return Layout(count: s[0], channels: s[1], height: s[2], width: s[3])
+        default:
+            preconditionFailure("ImageGrid: shape \(s) is not [n, h*w], [n, h, w] or [n, c, h, w]")
+        }
+    }
+
+    /// Width of the row-label column (0 without labels).
+    private var labelColumnWidth: Int {
+        let widest = rowLabels.map { BitmapFont.width(of: $0, scale: labelScale) }.max() ?? 0
+        return widest == 0 ? 0 : widest + labelGap + max(8, 2 * padding)
+    }
+
+    /// Space between a row label and its row.
+    private var labelGap: Int { max(6, padding * 2) }
+
+    /// Labels grow with the images: 7-pixel text beside 56-pixel digits is hard to read.
+    private var labelScale: Int { scale >= 2 ? 2 : 1 }
+
+    /// The pixel size of the grid for `count` images of `height × width`.
+    public func size(count: Int, imageHeight h: Int, imageWidth w: Int) -> (width: Int, height: Int) {
+        let cols = columns
+        let rows = max(1, (count + cols - 1) / cols)
+        return (labelColumnWidth + cols * w * scale + (cols + 1) * padding,
+                rows * h * scale + (rows + 1) * padding)
+    }
+
+    /// The grid drawn on a canvas.
+    public func canvas(_ images: Tensor) -> Canvas {
+        let g = geometry(of: images)
+        let (w, h) = size(count: g.count, imageHeight: g.height, imageWidth: g.width)
+        var c = Canvas(width: w, height: h, background: background)
+        let x0 = labelColumnWidth
+        let plane = g.height * g.width
+        images.withUnsafeBufferPointer { buf in
+            for i in 0..<g.count {
+                let ox = x0 + padding + (i % columns) * (g.width * scale + padding)
+                let oy = padding + (i / columns) * (g.height * scale + padding)
+                let base = i * g.channels * plane
+                for yy in 0..<g.height {
+                    for xx in 0..<g.width {
+                        let p = yy * g.width + xx
+                        let color: Color
+                        if g.channels == 3 {
+                            func byte(_ k: Int) -> UInt8 { ImageGrid.byte(buf[base + k * plane + p]) }
+                            color = Color(r: byte(0), g: byte(1), b: byte(2))
+                        } else {
+                            let v = ImageGrid.byte(buf[base + p])
+                            color = Color(r: v, g: v, b: v)
+                        }
+                        for dy in 0..<scale {
+                            for dx in 0..<scale { c.setPixel(x: ox + xx * scale + dx, y: oy + yy * scale + dy, color) }
+                        }
+                    }
+                }
+            }
+        }
+        let rows = (g.count + columns - 1) / columns
+        let ink = (Int(background.r) + Int(background.g) + Int(background.b)) > 384 ? Color.ink : Color.white
+        for (r, label) in rowLabels.enumerated() where r < rows && !label.isEmpty {
+            let cy = padding + r * (g.height * scale + padding) + g.height * scale / 2
+            c.drawText(label, x: x0 - labelGap, y: cy, color: ink, scale: labelScale, anchor: .right)
+        }
+        return c
+    }
+
+    /// The grid as a PNG file.
+    public func png(_ images: Tensor) -> [UInt8] { canvas(images).png() }
+
+    /// Writes the grid's PNG to `url` atomically.
+    public func writePNG(_ images: Tensor, to url: URL) throws(PlotError) {
+        try AtomicFile.write(Data(png(images)), to: url)
+    }
+
+    /// Intensity in [0, 1] to a byte, clamping and mapping NaN to 0.
+    @inline(__always)
+    static func byte(_ v: Float) -> UInt8 {
+        guard v > 0 else { return 0 }  // also catches NaN
+        return v >= 1 ? 255 : UInt8((v * 255).rounded())
+    }
+
+    // MARK: Conveniences
+
+    /// Originals above their reconstructions: row pairs of `top` and `bottom` images, at most
+    /// `columns` per row (all of them in one row pair by default), labelled when `labels` is given.
+    ///
+    /// `top` and `bottom` must have the same shape.
+    public static func comparison(top: Tensor, bottom: Tensor, columns: Int? = nil, padding: Int = 2,
+                                  scale: Int = 2, labels: (top: String, bottom: String)? = ("original", "reconstruction"),
+                                  imageHeight: Int? = nil) -> Canvas {
+        precondition(top.shape == bottom.shape,
+                     "ImageGrid.comparison: top \(top.shape) and bottom \(bottom.shape) differ")
+        let n = top.shape.first ?? 0
+        precondition(n > 0, "ImageGrid.comparison: no images")
+        let cols = min(max(1, columns ?? n), n)
+        // Interleave chunks of `cols` images: top chunk, its bottom chunk, next top chunk, …
+        // Unfilled slots in a short last chunk stay blank.
+        let per = top.count / n
+        let chunks = (n + cols - 1) / cols
+        var merged = [Float](repeating: .nan, count: 2 * chunks * cols * per)
+        top.withUnsafeBufferPointer { t in
+            bottom.withUnsafeBufferPointer { b in
+                for i in 0..<n {
+                    let chunk = i / cols, col = i % cols
+                    let ti = (2 * chunk) * cols + col, bi = (2 * chunk + 1) * cols + col
+                    for k in 0..<per {
+                        merged[ti * per + k] = t[i * per + k]
+                        merged[bi * per + k] = b[i * per + k]
+                    }
+                }
+            }
+        }
+        var shape = top.shape
+        shape[0] = 2 * chunks * cols
+        var rowLabels = [String]()
+        if let labels { for _ in 0..<chunks { rowLabels += [labels.top, labels.bottom] } }
+        var grid = ImageGrid(columns: cols, padding: padding, scale: scale, rowLabels: rowLabels, imageHeight: imageHeight)
+        grid.background = .white
+        var canvas = grid.canvas(Tensor(shape: shape, scalars: merged))
+        // Blank (NaN) slots were painted black; turn them back into background.
+        let g = grid.geometry(of: top)
+        let x0 = grid.labelColumnWidth
+        for i in n..<(chunks * cols) {
+            for half in 0..<2 {
+                let slot = (2 * (i / cols) + half) * cols + (i % cols)
+                let ox = x0 + padding + (slot % cols) * (g.width * scale + padding)
+                let oy = padding + (slot / cols) * (g.height * scale + padding)
+                canvas.fillRect(x: ox, y: oy, width: g.width * scale, height: g.height * scale, .white)
+            }
+        }
+        return canvas
+    }
+
+    /// Visualises learned filters: each row of `weights` (`[k, h*w]`, or `[k, c, h, w]` per filter)
+    /// is stretched to its own minimum…maximum, so every filter uses the full gray range whatever
+    /// its magnitude. Constant filters come out mid-gray.
+    public static func filters(_ weights: Tensor, columns: Int = 10, padding: Int = 1, scale: Int = 2,
+                               imageHeight: Int? = nil) -> Canvas {
+        let k = weights.shape.first ?? 0
+        precondition(weights.rank >= 2 && k > 0, "ImageGrid.filters: weights of shape \(weights.shape) have no filters")
+        let per = weights.count / k
+        var normalised = weights.scalars
+        for r in 0..<k {
+            let row = normalised[(r * per)..<((r + 1) * per)].filter { $0.isFinite }
+            let lo = row.min() ?? 0, hi = row.max() ?? 0
+            for j in (r * per)..<((r + 1) * per) {
+                let v = normalised[j]
+                normalised[j] = hi > lo ? (v.isFinite ? (v - lo) / (hi - lo) : 0) : 0.5
+            }
+        }
+        let grid = ImageGrid(columns: min(columns, k), padding: padding, scale: scale,
+                             background: Color(hex: 0x404040), imageHeight: imageHeight)
+        return grid.canvas(Tensor(shape: weights.shape, scalars: normalised))
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import LatentTensor
+import Testing
+@testable import LatentPlot
+
+@Suite("Plots")
+struct PlotTests {
+    func lossPlot() -> LinePlot {
+        var plot = LinePlot(title: "Loss", xLabel: "epoch", yLabel: "loss", width: 640, height: 400)
+        plot.add("train", y: (1...30).map { 2.0 / Double($0) + 0.05 })
+        plot.add("validation", y: (1...30).map { Float(2.2 / Double($0) + 0.09) })
+        return plot
+    }
+
+    @Test func linePlotPNGHasRequestedSize() throws {
+        let plot = lossPlot()
+        let image = try PNG.decode(plot.png())
+        #expect(image.width == 640 && image.height == 400)
+        // Both series colours appear in the picture.
+        let canvas = Canvas(image: image)
+        var seen = Set<Color>()
+        for y in 0..<canvas.height { for x in 0..<canvas.width { seen.insert(canvas[x, y]) } }
+        #expect(seen.contains(Palette.color(0)) && seen.contains(Palette.color(1)))
+    }
+
+    @Test func linePlotSVGNamesItsSeries() {
+        let svg = lossPlot().svg()
+        #expect(svg.hasPrefix("<?xml"))
+        #expect(svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\""))
+        #expect(svg.contains("data-name=\"train\"") && svg.contains("data-name=\"validation\""))
+        #expect(svg.components(separatedBy: "<polyline").count - 1 >= 2)
+        #expect(svg.contains(">Loss</text>") && svg.contains(">epoch</text>"))
+        #expect(svg.contains(Palette.color(1).hexString))
+        #expect(svg.hasSuffix("</svg>\n"))
+    }
+
+    @Test func linePlotEscapesNamesAndSkipsBadValues() throws {
+        var plot = LinePlot(title: "a < b & c", logY: true)
+        plot.add("x<y", x: [1, 2, 3, 4], y: [1, .nan, 0, 0.01])  // NaN and 0 (on log y) break the line
+        let svg = plot.svg()
+        #expect(svg.contains("a &lt; b &amp; c") && svg.contains("x&lt;y"))
+        #expect(!svg.contains("a < b"))
+        #expect(try PNG.decode(plot.png()).width == 800)
+    }
+
+    @Test func legendAvoidsTheData() {
+        // A curve falling from top-left to bottom-right leaves the top-right corner free.
+        var plot = LinePlot(width: 600, height: 400)
+        plot.add("a", y: (0..<50).map { exp(-Double($0) / 5) })
+        plot.add("b", y: (0..<50).map { exp(-Double($0) / 8) })
+        let axes = plot.layout()
+        var occupied = [(x: Double, y: Double)]()
+        for s in plot.series { for (x, y) in zip(s.x, s.y) { occupied.append((axes.px(x), axes.py(y))) } }
+        let origin = axes.legendOrigin(occupied: occupied)!
+        #expect(origin.x > (axes.left + axes.right) / 2 && origin.y < (axes.top + axes.bottom) / 2)
+    }
+
+    @Test func scatterPlotPNGAndSVG() throws {
+        var rng = RandomGenerator(seed: 1)
+        let n = 300
+        var pts = [Float](), labels = [Int]()
+        for i in 0..<n {
+            let k = i % 3
+            pts += [Float(k * 5) + rng.nextNormal(), Float(k % 2 * 4) + rng.nextNormal()]
+            labels.append(k)
+        }
+        var plot = ScatterPlot(points: Tensor(shape: [n, 2], scalars: pts), labels: labels, title: "clusters",
+                               width: 500, height: 400)
+        plot.labelNames = ["zero", "one", "two"]
+        let image = try PNG.decode(plot.png())
+        #expect(image.width == 500 && image.height == 400)
+        let svg = plot.svg()
+        #expect(svg.components(separatedBy: "<circle").count - 1 >= n)
+        #expect(svg.contains(">zero</text>") && svg.contains(">two</text>"))
+        for k in 0..<3 { #expect(svg.contains(Palette.color(k).hexString)) }
+    }
+
+    @Test func scatterThumbnails() throws {
+        let n = 40, side = 8
+        var rng = RandomGenerator(seed: 2)
+        let xy = (0..<(2 * n)).map { _ in rng.nextFloat() * 10 }
+        var imgs = [Float](repeating: 0, count: n * side * side)
+        for i in 0..<n { for p in 0..<side { imgs[i * side * side + p * side + p] = 1 } }  // a diagonal stroke
+        var plot = ScatterPlot(points: Tensor(shape: [n, 2], scalars: xy), labels: (0..<n).map { $0 % 4 },
+                               width: 300, height: 300)
+        plot.thumbnails = .init(images: Tensor(shape: [n, side * side], scalars: imgs), side: side, scale: 2)
+        let image = try PNG.decode(plot.png())
+        #expect(image.width == 300 && image.height == 300)
+        #expect(plot.svg().contains("data:image/png;base64,"))
+    }
+
+    @Test func degenerateInputsStillRender() throws {
+        var empty = LinePlot(width: 200, height: 150)
+        #expect(try PNG.decode(empty.png()).width == 200)
+        empty.add("one point", x: [3.0], y: [7.0])
+        empty.add("flat", y: [2.0, 2, 2])
+        #expect(try PNG.decode(empty.png()).height == 150)
+        #expect(empty.svg().contains("<circle"))  // the lone point gets a marker
+        let none = ScatterPlot(x: [], y: [], width: 120, height: 100)
+        #expect(try PNG.decode(none.png()).width == 120)
+        let same = ScatterPlot(x: [1, 1], y: [2, 2], labels: [0, 1])
+        #expect(same.svg().components(separatedBy: "<circle").count - 1 == 2 + 2)  // points + legend swatches
+    }
+
+    @Test func paletteHasTenDistinctColours() {
+        let first = (0..<10).map { Palette.color($0) }
+        #expect(Set(first).count == 10)
+        #expect(Set((0..<30).map { Palette.color($0) }).count == 30)
+        #expect(Palette.color(-1) == Palette.color(29))
+    }
+}
