@@ -97,6 +97,11 @@ public struct Tensor: Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
+    /// The element buffer, for kernels in other Latent modules that cannot use the closure-based
+    /// accessors (several tensors walked in one loop). It stays valid while this value's storage
+    /// is alive; writing through it bypasses copy-on-write, so call `makeUnique()` first.
+    @inlinable public var unsafeBaseAddress: UnsafeMutablePointer<Float> { storage.pointer }
+
     /// Row-major offset of a multi-index.
     @inlinable
     func offset(_ index: [Int]) -> Int {

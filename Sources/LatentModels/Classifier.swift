@@ -1,0 +1,108 @@
+import LatentNN
+import LatentTensor
+
+/// A multilayer perceptron classifier: `inputSize → hidden… → classes`, with an activation
+/// (and optional dropout) after each hidden layer, producing logits for softmax cross-entropy.
+///
+/// Parameters are named as in a PyTorch `nn.Sequential` of the same layers (`0.weight`,
+/// `0.bias`, `2.weight`, …), so a checkpoint loads into either.
+public final class Classifier: Module, Layer {
+    /// The shape and regularisation of a classifier; stored in its checkpoints.
+    public struct Config: Codable, Sendable, Equatable {
+        public var inputSize = 784
+        public var hidden = [256]
+        public var classes = 10
+        public var activation = Activation.relu
+        public var dropout: Float = 0
+        public var initializer = Initializer.pytorchDefault
+        public var seed: UInt64 = 1
+
+        public init() {}
+        public init(inputSize: Int, hidden: [Int], classes: Int) {
+            self.inputSize = inputSize
+            self.hidden = hidden
+            self.classes = classes
+        }
+
+        /// Rejects shapes that cannot make a network.
+        public func validate() throws(ModelError) {
+            if inputSize < 1 { throw .invalidConfig("input size must be positive, got \(inputSize)") }
+            if classes < 2 { throw .invalidConfig("need at least 2 classes, got \(classes)") }
+            if let h = hidden.first(where: { $0 < 1 }) { throw .invalidConfig("hidden layer sizes must be positive, got \(h)") }
+            if !(dropout >= 0 && dropout < 1) { throw .invalidConfig("dropout must be in [0, 1), got \(dropout)") }
+        }
+    }
+
+    public let config: Config
+    public let network: Sequential
+
+    /// A freshly initialised classifier.
+    public init(_ config: Config) throws(ModelError) {
+        try config.validate()
+        self.config = config
+        var rng = RandomGenerator(seed: config.seed)
+        var layers: [any Layer] = []
+        var width = config.inputSize
+        for (i, h) in config.hidden.enumerated() {
+            layers.append(Linear(width, h, initializer: config.initializer, rng: &rng))
+            layers.append(config.activation.layer())
+            if config.dropout > 0 { layers.append(Dropout(config.dropout, seed: config.seed &+ UInt64(i) &+ 1)) }
+            width = h
+        }
+        layers.append(Linear(width, config.classes, initializer: config.initializer, rng: &rng))
+        network = Sequential(layers)
+    }
+
+    /// Names the layers by position alone, as a bare PyTorch `nn.Sequential` would.
+    public override var children: [(String, Module)] { network.children }
+
+    /// Logits `[N, classes]`.
+    public func callAsFunction(_ input: Variable) -> Variable { network(input) }
+
+    /// Predicted class of each row of `inputs`, evaluated in batches without gradients.
+    public func predict(_ inputs: Tensor, batchSize: Int = 1000) -> [Int] {
+        let wasTraining = isTraining
+        eval()
+        defer { if wasTraining { train() } }
+        var result: [Int] = []
+        result.reserveCapacity(inputs.shape[0])
+        withoutGradients {
+            for start in stride(from: 0, to: inputs.shape[0], by: batchSize) {
+                let end = Swift.min(start + batchSize, inputs.shape[0])
+                result += self(Variable(inputs.rows(start..<end))).value.argmax(axis: 1)
+            }
+        }
+        return result
+    }
+
+    /// Fraction of rows whose predicted class equals the label.
+    public func accuracy(_ inputs: Tensor, labels: [Int]) -> Double {
+        let predicted = predict(inputs)
+        let correct = zip(predicted, labels).filter { $0 == $1 }.count
+        return Double(correct) / Double(Swift.max(labels.count, 1))
+    }
+}
+
+/// A hidden-layer nonlinearity, chosen by name in configs and on the command line.
+public enum Activation: String, Codable, Sendable, CaseIterable {
+    case relu, leakyRelu = "leaky-relu", sigmoid, tanh, softplus
+
+    /// A layer applying this activation.
+    public func layer() -> any Layer {
+        switch self {
+        case .relu: ReLU()
+        case .leakyRelu: LeakyReLU(0.2)
+        case .sigmoid: Sigmoid()
+        case .tanh: Tanh()
+        case .softplus: Softplus()
+        }
+    }
+}
+
+/// A model configuration that cannot be built.
+public enum ModelError: Error, CustomStringConvertible {
+    case invalidConfig(String)
+    public var description: String {
+        switch self { case .invalidConfig(let m): m }
+    }
+}

@@ -1,0 +1,48 @@
+import LatentTensor
+
+/// Layers applied one after another. Children are named by position (`"0"`, `"1"`, …), as in
+/// PyTorch's `nn.Sequential`, so `Sequential` checkpoints load in both directions.
+///
+/// ```swift
+/// let autoencoder = Sequential {
+///     // encoder
+///     Linear(784, 128, rng: &rng); ReLU()
+///     Linear(128, 32, rng: &rng)
+///     // decoder
+///     Linear(32, 128, rng: &rng); ReLU()
+///     Linear(128, 784, rng: &rng); Sigmoid()
+/// }
+/// ```
+public final class Sequential: Module, Layer {
+    public let layers: [any Layer]
+
+    public init(_ layers: [any Layer]) { self.layers = layers }
+    public convenience init(@LayerBuilder _ build: () -> [any Layer]) { self.init(build()) }
+
+    public override var children: [(String, Module)] { layers.enumerated().map { ("\($0.offset)", $0.element) } }
+
+    public func callAsFunction(_ input: Variable) -> Variable {
+        layers.reduce(input) { x, layer in layer(x) }
+    }
+
+    /// The output of every layer, in order (for looking at hidden representations).
+    public func activations(_ input: Variable) -> [Variable] {
+        var x = input, result: [Variable] = []
+        for layer in layers {
+            x = layer(x)
+            result.append(x)
+        }
+        return result
+    }
+}
+
+/// Builds the layer list of a `Sequential` from a braced list of layers.
+@resultBuilder
+public enum LayerBuilder {
+    public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }
+    public static func buildBlock(_ parts: [any Layer]...) -> [any Layer] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [any Layer]?) -> [any Layer] { part ?? [] }
+    public static func buildEither(first: [any Layer]) -> [any Layer] { first }
+    public static func buildEither(second: [any Layer]) -> [any Layer] { second }
+    public static func buildArray(_ parts: [[any Layer]]) -> [any Layer] { parts.flatMap { $0 } }
+}

@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LatentTensor
+
+/// Adam (Kingma & Ba, 2015), with PyTorch's update and optional decoupled weight decay (AdamW,
+/// Loshchilov & Hutter, 2019):
+/// m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;
+/// θ ← θ − η · (m / (1 − β₁ᵗ)) / (√v / √(1 − β₂ᵗ) + ε).
+/// The whole step is one fused pass over each parameter, in place.
+public final class Adam: Optimizer {
+    public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, decoupled: Bool
+
+    public init(_ parameters: [(String, Variable)], learningRate: Float = 1e-3, beta1: Float = 0.9,
+                beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0,
+                decoupled: Bool = false) throws(OptimizerError) {
+        guard beta1 >= 0, beta1 < 1 else { throw .invalid("beta1", beta1) }
+        guard beta2 >= 0, beta2 < 1 else { throw .invalid("beta2", beta2) }
+        guard epsilon > 0 else { throw .invalid("epsilon", epsilon) }
+        guard weightDecay >= 0 else { throw .invalid("weight decay", weightDecay) }
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupled = decoupled
+        try super.init(parameters, learningRate: learningRate)
+    }
+
+    public override func update(_ parameter: Variable, index: Int) {
+        guard let grad = parameter.grad else { return }
+        var m = slot("m", index: index), v = slot("v", index: index)
+        // Release the dictionary's references so the in-place writes below do not copy.
+        setSlot("m", index: index, Tensor(shape: [0]))
+        setSlot("v", index: index, Tensor(shape: [0]))
+        m.makeUnique(); v.makeUnique(); parameter.value.makeUnique()
+        let t = Float(stepCount)
+        let b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay, decoupled = decoupled
+        let stepSize = learningRate / (1 - powf(b1, t))
+        let correction2 = (1 - powf(b2, t)).squareRoot()
+        let decay = decoupled ? 1 - learningRate * wd : 1
+        let l2 = decoupled ? 0 : wd
+        let pg = grad.unsafeBaseAddress, pm = m.unsafeBaseAddress, pv = v.unsafeBaseAddress
+        let pp = parameter.value.unsafeBaseAddress
+        parallelFor(grad.count) { r in
+            for i in r {
+                let g = pg[i] + l2 * pp[i]
+                let mi = b1 * pm[i] + (1 - b1) * g
+                let vi = b2 * pv[i] + (1 - b2) * g * g
+                pm[i] = mi
+                pv[i] = vi
+                pp[i] = pp[i] * decay - stepSize * mi / (vi.squareRoot() / correction2 + eps)
+            }
+        }
+        setSlot("m", index: index, m)
+        setSlot("v", index: index, v)
+    }
+}

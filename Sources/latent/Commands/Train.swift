@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `latent train <model>`: one subcommand per kind of model.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model and write its run folder (checkpoint, metrics.json, pictures).",
+        subcommands: [TrainClassifier.self])
+}

@@ -1,0 +1,144 @@
+import Foundation
+import LatentModels
+import LatentNN
+import LatentTensor
+import Testing
+
+@Suite struct ModuleTests {
+    @Test func parametersAreNamedLikePyTorch() throws {
+        var rng = RandomGenerator(seed: 1)
+        let net = Sequential {
+            Linear(4, 3, rng: &rng); ReLU()
+            BatchNorm(3)
+            Linear(3, 2, rng: &rng)
+        }
+        #expect(net.namedParameters().map(\.0) == ["0.weight", "0.bias", "2.weight", "2.bias", "3.weight", "3.bias"])
+        #expect(net.namedBuffers().map(\.0) == ["2.running_mean", "2.running_var"])
+        #expect(net.parameterCount == 12 + 3 + 3 + 3 + 6 + 2)
+        let classifier = try Classifier(Classifier.Config(inputSize: 5, hidden: [4], classes: 3))
+        #expect(classifier.stateDict().map(\.0) == ["0.weight", "0.bias", "2.weight", "2.bias"])
+    }
+
+    @Test func loadChecksNamesAndShapesAndIsAllOrNothing() {
+        var rng = RandomGenerator(seed: 1)
+        let net = Sequential { Linear(4, 3, rng: &rng); Linear(3, 2, rng: &rng) }
+        var state = Dictionary(uniqueKeysWithValues: net.stateDict())
+        let before = net.stateDict().map(\.1)
+        state["0.bias"] = Tensor(shape: [3], repeating: 7)
+        state["1.weight"] = Tensor(shape: [3, 2])
+        #expect(throws: ModuleError.shapeMismatch("1.weight", expected: [2, 3], got: [3, 2])) { try net.load(state) }
+        #expect(net.stateDict().map(\.1) == before)
+        state["1.weight"] = Tensor(shape: [2, 3])
+        state["extra"] = Tensor(scalar: 1)
+        #expect(throws: ModuleError.unexpected("extra")) { try net.load(state) }
+        state["extra"] = nil
+        try? net.load(state)
+        #expect(net.namedParameters()[1].1.value == Tensor(shape: [3], repeating: 7))
+        state["0.weight"] = nil
+        #expect(throws: ModuleError.missing("0.weight")) { try net.load(state) }
+    }
+
+    @Test func freezeTrainEvalAndDropout() {
+        var rng = RandomGenerator(seed: 1)
+        let encoder = Sequential { Linear(4, 3, rng: &rng) }
+        let net = Sequential { encoder; Dropout(0.5, seed: 3) }
+        encoder.freeze()
+        #expect(net.trainableParameters().isEmpty)
+        encoder.unfreeze()
+        #expect(net.trainableParameters().count == 2)
+        let x = Variable(Tensor.ones([8, 4]))
+        net.eval()
+        #expect(net(x).value == encoder(x).value)
+        net.train()
+        #expect(net(x).value.scalars.contains(0))
+    }
+
+    @Test func conv2dMatchesDirectLoop() {
+        var rng = RandomGenerator(seed: 4)
+        let conv = Conv2d(2, 3, kernelSize: 3, stride: 2, padding: 1, rng: &rng)
+        let x = Tensor.normal([2, 2, 6, 5], using: &rng)
+        let y = conv(Variable(x)).value
+        #expect(y.shape == [2, 3, 3, 3])
+        let w = conv.weight.value, b = conv.bias!.value
+        for n in 0..<2 { for o in 0..<3 { for oy in 0..<3 { for ox in 0..<3 {
+            var s = b[o]
+            for c in 0..<2 { for i in 0..<3 { for j in 0..<3 {
+                let yy = oy * 2 - 1 + i, xx = ox * 2 - 1 + j
+                if yy >= 0 && yy < 6 && xx >= 0 && xx < 5 { s += w[o, c, i, j] * x[n, c, yy, xx] }
+            } } }
+            #expect(Swift.abs(y[n, o, oy, ox] - s) < 1e-4)
+        } } } }
+        let up = ConvTranspose2d(3, 1, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1, rng: &rng)
+        #expect(up(Variable(y)).shape == [2, 1, 6, 6])
+    }
+}
+
+@Suite struct OptimizerTests {
+    /// A one-parameter quadratic whose Adam and SGD trajectories are easy to compute by hand.
+    @Test func adamFirstStepsMatchTheFormula() throws {
+        let p = Variable(Tensor([1.0, -2.0]), requiresGrad: true)
+        let adam = try Adam([("p", p)], learningRate: 0.1)
+        var expected: [Double] = [1, -2], m: [Double] = [0, 0], v: [Double] = [0, 0]
+        for t in 1...3 {
+            adam.zeroGrad()
+            (p * p).sum().backward()         // g = 2p
+            adam.step()
+            for i in 0..<2 {
+                let g = 2 * expected[i]
+                m[i] = 0.9 * m[i] + 0.1 * g
+                v[i] = 0.999 * v[i] + 0.001 * g * g
+                let mh = m[i] / (1 - pow(0.9, Double(t))), vh = v[i] / (1 - pow(0.999, Double(t)))
+                expected[i] -= 0.1 * mh / (vh.squareRoot() + 1e-8)
+            }
+        }
+        for i in 0..<2 { #expect(Swift.abs(Double(p.value.scalars[i]) - expected[i]) < 1e-5) }
+    }
+
+    @Test func sgdMomentumAndWeightDecay() throws {
+        let p = Variable(Tensor([1.0]), requiresGrad: true)
+        let sgd = try SGD([("p", p)], learningRate: 0.1, momentum: 0.5, weightDecay: 0.1)
+        var x = 1.0, buf = 0.0
+        for _ in 0..<3 {
+            sgd.zeroGrad()
+            (p * 3).sum().backward()          // g = 3
+            sgd.step()
+            let g = 3 + 0.1 * x
+            buf = 0.5 * buf + g
+            x -= 0.1 * buf
+        }
+        #expect(Swift.abs(Double(p.value.scalar) - x) < 1e-5)
+    }
+
+    @Test func badHyperparametersAreRejectedByValue() {
+        let p = Variable(Tensor([1.0]), requiresGrad: true)
+        #expect(throws: OptimizerError.self) { try Adam([("p", p)], learningRate: -1) }
+        #expect(throws: OptimizerError.self) { try Adam([("p", p)], beta1: 1) }
+        #expect(throws: OptimizerError.self) { try SGD([("p", p)], learningRate: 0.1, momentum: 1.5) }
+    }
+
+    @Test func clippingScalesToTheMaxNorm() {
+        let p = Variable(Tensor([0, 0]), requiresGrad: true)
+        p.grad = Tensor([3, 4])
+        let norm = clipGradientNorm([("p", p)], maxNorm: 1)
+        #expect(Swift.abs(norm - 5) < 1e-6)
+        #expect(Swift.abs(p.grad!.scalars[0] - 0.6) < 1e-5 && Swift.abs(p.grad!.scalars[1] - 0.8) < 1e-5)
+    }
+
+    @Test func tinyMLPOverfits64Samples() throws {
+        var rng = RandomGenerator(seed: 11)
+        let x = Tensor.normal([64, 10], using: &rng)
+        let labels = (0..<64).map { _ in rng.nextInt(below: 4) }
+        let model = try Classifier({ var c = Classifier.Config(inputSize: 10, hidden: [64], classes: 4); c.seed = 2; return c }())
+        let adam = try Adam(model.trainableParameters(), learningRate: 1e-2)
+        var loss: Float = .infinity
+        for _ in 0..<300 {
+            let l = model(Variable(x)).softmaxCrossEntropy(labels: labels)
+            adam.zeroGrad()
+            l.backward()
+            adam.step()
+            loss = l.value.scalar
+        }
+        #expect(loss < 0.01)
+        #expect(model.accuracy(x, labels: labels) == 1)
+    }
+}
