@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building and testing Latent needs on a fresh Debian machine, only when missing:
+# OpenBLAS (cblas + LAPACK) and zlib headers for the build; numpy and safetensors for the test
+# that loads a Latent checkpoint in Python. Safe to run repeatedly.
+set -euo pipefail
+
+need_apt=()
+pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev)
+[ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "bootstrap: installing ${need_apt[*]}" >&2
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if command -v python3 >/dev/null && ! python3 -c "import numpy, safetensors" 2>/dev/null; then
+    echo "bootstrap: installing numpy and safetensors for Python" >&2
+    python3 -m pip install -q numpy safetensors 2>&1 | grep -v -i "warning" >&2 || true
+fi
+
+if ! command -v swift >/dev/null; then
+    if [ -x /opt/swift/usr/bin/swift ]; then
+        echo "bootstrap: swift is at /opt/swift/usr/bin; add it to PATH" >&2
+    else
+        echo "bootstrap: Swift 6 toolchain not found (https://swift.org/install)" >&2
+        exit 1
+    fi
+fi
