@@ -3,15 +3,15 @@ import LatentTensor
 /// How a layer's weights are drawn. Fan-in and fan-out count kernel elements for convolutions.
 public enum Initializer: String, Sendable, Codable, CaseIterable {
     /// PyTorch's default for Linear/Conv: U(−1/√fanIn, 1/√fanIn) (Kaiming-uniform with a = √5).
-    case pytorchDefault
+    case pytorchDefault = "pytorch-default"
     /// Glorot & Bengio (2010): U(−a, a), a = √(6 / (fanIn + fanOut)); for tanh and sigmoid units.
-    case xavierUniform
+    case xavierUniform = "xavier-uniform"
     /// Glorot normal: N(0, 2 / (fanIn + fanOut)).
-    case xavierNormal
+    case xavierNormal = "xavier-normal"
     /// He et al. (2015): U(−a, a), a = √(6 / fanIn); for ReLU units.
-    case heUniform
+    case heUniform = "he-uniform"
     /// He normal: N(0, 2 / fanIn).
-    case heNormal
+    case heNormal = "he-normal"
 
     /// A tensor of `shape` drawn from this distribution.
     public func make(_ shape: [Int], fanIn: Int, fanOut: Int, rng: inout RandomGenerator) -> Tensor {

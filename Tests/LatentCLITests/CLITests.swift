@@ -1,5 +1,6 @@
 import Foundation
 import LatentIO
+import LatentTensor
 import Testing
 
 @Suite(.serialized) struct CLITests {
@@ -44,6 +45,16 @@ import Testing
         #expect(r.stderr.contains("train-images-idx3-ubyte"))
         #expect(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1, "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/run2/model.safetensors"))
+        // A checkpoint whose tensors do not fit the config it carries.
+        let config = #"{"activation":"relu","classes":10,"dropout":0,"hidden":[256],"initializer":"pytorch-default","inputSize":784,"seed":1}"#
+        try SafeTensors.write(tensors: [("0.weight", Tensor(shape: [128, 784])), ("0.bias", Tensor(shape: [128])),
+                                        ("2.weight", Tensor(shape: [10, 128])), ("2.bias", Tensor(shape: [10]))],
+                              metadata: ["latent.kind": "classifier", "latent.config": config],
+                              to: dir.path + "/mismatch.safetensors")
+        r = try CLI.run(["evaluate", dir.path + "/mismatch.safetensors", "--out", dir.path + "/eval"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("mismatch.safetensors") && r.stderr.contains("[128, 784]"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/eval/metrics.json"))
         // A model file that is not a checkpoint.
         try Data("not a safetensors file".utf8).write(to: dir.appendingPathComponent("model.safetensors"))
         r = try CLI.run(["evaluate", dir.path + "/model.safetensors"])

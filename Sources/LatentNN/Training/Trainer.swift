@@ -31,6 +31,10 @@ public final class Trainer {
     /// The run folder: `checkpoint.safetensors` (for resume) lives here.
     public let runDirectory: String
     public var rng: RandomGenerator
+    /// Where gradients are combined across workers before each step. The default does nothing
+    /// (one process); a data-parallel run installs an all-reduce here (e.g. over MPI) without
+    /// touching the models.
+    public var gradientSynchronizer: any GradientSynchronizer = LocalGradients()
     /// Extra metadata stored in `checkpoint.safetensors` (the model's kind and config, so a run
     /// folder describes itself).
     public var checkpointMetadata: [String: String] = [:]
@@ -73,6 +77,7 @@ public final class Trainer {
                 guard value.isFinite else { throw TrainingError.nonFinite(epoch: epoch, batch: b + 1, loss: value) }
                 optimizer.zeroGrad()
                 l.backward()
+                gradientSynchronizer.synchronize(optimizer.parameters)
                 if let c = config.clipNorm { clipGradientNorm(optimizer.parameters, maxNorm: c) }
                 optimizer.step()
                 lossSum += Double(value)
@@ -88,7 +93,7 @@ public final class Trainer {
             var figures = try withoutGradients { try evaluate(epoch) }
             figures["epoch"] = Double(epoch)
             figures["train_loss"] = lossSum / Double(Swift.max(batchesPerEpoch, 1))
-            figures["seconds"] = Date().timeIntervalSince(start)
+            figures["elapsed_seconds"] = Date().timeIntervalSince(start)
             history.append(figures)
             completedEpochs = epoch
             try saveCheckpoint()
@@ -156,4 +161,15 @@ struct ResumeState: Codable {
     var moduleRNGs: [String: [UInt64]]
     var history: [[String: Double]]
     var config: TrainingConfig
+}
+
+/// Combines parameter gradients across data-parallel workers (averaging them), in place.
+public protocol GradientSynchronizer {
+    func synchronize(_ parameters: [(String, Variable)])
+}
+
+/// A single process: gradients are already complete.
+public struct LocalGradients: GradientSynchronizer {
+    public init() {}
+    public func synchronize(_ parameters: [(String, Variable)]) {}
 }
