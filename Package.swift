@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "LatentNN", dependencies: ["LatentTensor", "LatentIO"],
                 swiftSettings: kernelFlags),
         .target(name: "LatentModels", dependencies: ["LatentNN"], swiftSettings: kernelFlags),
-        .target(name: "LatentPlot", dependencies: ["LatentTensor", "CLatentZlib"],
+        .target(name: "LatentPlot", dependencies: ["LatentTensor", "LatentIO", "CLatentZlib"],
                 swiftSettings: kernelFlags),
         .target(name: "Latent",
                 dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot"]),

@@ -369,7 +369,7 @@ public struct Canvas: Sendable, Equatable {
 
     /// Writes `png()` to `url`, replacing any existing file only once the new one is complete.
     public func writePNG(to url: URL) throws(PlotError) {
-        try AtomicFile.write(Data(png()), to: url)
+        try PlotFile.write(Data(png()), to: url)
     }
 }
 

@@ -166,7 +166,7 @@ public struct HTMLReport: Sendable {
         } catch {
             throw .writeFailed(path: directory.path, reason: String(describing: error))
         }
-        try AtomicFile.write(Data(html().utf8), to: url)
+        try PlotFile.write(Data(html().utf8), to: url)
         return url
     }
 

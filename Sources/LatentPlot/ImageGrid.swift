@@ -120,7 +120,7 @@ public struct ImageGrid: Sendable {
 
     /// Writes the grid's PNG to `url` atomically.
     public func writePNG(_ images: Tensor, to url: URL) throws(PlotError) {
-        try AtomicFile.write(Data(png(images)), to: url)
+        try PlotFile.write(Data(png(images)), to: url)
     }
 
     /// Intensity in [0, 1] to a byte, clamping and mapping NaN to 0.

@@ -102,10 +102,10 @@ public struct LinePlot: Sendable {
     }
 
     /// Writes the PNG to `url` atomically.
-    public func writePNG(to url: URL) throws(PlotError) { try AtomicFile.write(Data(png()), to: url) }
+    public func writePNG(to url: URL) throws(PlotError) { try PlotFile.write(Data(png()), to: url) }
 
     /// Writes the SVG to `url` atomically.
-    public func writeSVG(to url: URL) throws(PlotError) { try AtomicFile.write(Data(svg().utf8), to: url) }
+    public func writeSVG(to url: URL) throws(PlotError) { try PlotFile.write(Data(svg().utf8), to: url) }
 
     private func usable(_ y: Double) -> Bool { y.isFinite && (!logY || y > 0) }
 

@@ -107,10 +107,10 @@ public struct ScatterPlot: Sendable {
     }
 
     /// Writes the PNG to `url` atomically.
-    public func writePNG(to url: URL) throws(PlotError) { try AtomicFile.write(Data(png()), to: url) }
+    public func writePNG(to url: URL) throws(PlotError) { try PlotFile.write(Data(png()), to: url) }
 
     /// Writes the SVG to `url` atomically.
-    public func writeSVG(to url: URL) throws(PlotError) { try AtomicFile.write(Data(svg().utf8), to: url) }
+    public func writeSVG(to url: URL) throws(PlotError) { try PlotFile.write(Data(svg().utf8), to: url) }
 
     private func name(of label: Int) -> String {
         if let names = labelNames, label >= 0, label < names.count { return names[label] }

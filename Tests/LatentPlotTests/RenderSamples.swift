@@ -105,13 +105,13 @@ struct RenderSamples {
         try ImageGrid(columns: 8, padding: 2, scale: 2).writePNG(first, to: dir.appendingPathComponent("grid.png"))
         let noisy = Tensor(shape: [10, 784], scalars: first.scalars.prefix(7840).map { max(0, min(1, $0 * 0.8 + 0.25 * rng.nextFloat())) })
         let originals = Tensor(shape: [10, 784], scalars: Array(first.scalars.prefix(7840)))
-        try AtomicFile.write(Data(ImageGrid.comparison(top: originals, bottom: noisy).png()),
+        try PlotFile.write(Data(ImageGrid.comparison(top: originals, bottom: noisy).png()),
                              to: dir.appendingPathComponent("comparison.png"))
         let weights = Tensor(shape: [20, 784], scalars: (0..<(20 * 784)).map { i in
             let f = i / 784, p = i % 784, x = Double(p % 28), y = Double(p / 28)
             return Float(sin(x * 0.2 * Double(f % 5 + 1)) * cos(y * 0.15 * Double(f / 5 + 1))) + 0.2 * rng.nextNormal()
         })
-        try AtomicFile.write(Data(ImageGrid.filters(weights).png()), to: dir.appendingPathComponent("filters.png"))
+        try PlotFile.write(Data(ImageGrid.filters(weights).png()), to: dir.appendingPathComponent("filters.png"))
 
         var report = HTMLReport(title: "LatentPlot samples", intro: "Pictures written by the LatentPlot tests.")
         var s = HTMLReport.Section("Plots")
