@@ -159,6 +159,12 @@ open class Module {
     public func zeroGrad() { for (_, p) in namedParameters() { p.grad = nil } }
 }
 
+/// A module that owns a random stream (dropout masks, corruption noise, sampling). The trainer
+/// saves and restores every such stream by module path, so a resumed run draws the same numbers.
+public protocol RandomStateful: AnyObject {
+    var rng: RandomGenerator { get set }
+}
+
 /// A module that maps one variable to another.
 public protocol Layer: Module {
     /// The forward pass.

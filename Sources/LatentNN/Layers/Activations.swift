@@ -59,7 +59,7 @@ public final class GradientReversal: Module, Layer {
 
 /// Inverted dropout with probability `p` in training; the identity in evaluation. Owns its
 /// random stream so a seeded model drops the same units on every run (and on resume).
-public final class Dropout: Module, Layer {
+public final class Dropout: Module, Layer, RandomStateful {
     public let p: Float
     public var rng: RandomGenerator
 

@@ -106,11 +106,11 @@ public final class Trainer {
 
     private var completedEpochsAtStart = 0
 
-    /// Random streams held by modules (dropout), by module path.
+    /// Random streams held by modules (dropout, noise), by module path.
     func moduleRandomStates() -> [String: [UInt64]] {
         var states: [String: [UInt64]] = [:]
         for (path, m) in model.namedModules() {
-            if let d = m as? Dropout { states[path] = d.rng.state }
+            if let d = m as? any RandomStateful { states[path] = d.rng.state }
         }
         return states
     }
@@ -145,7 +145,7 @@ public final class Trainer {
         guard let r = RandomGenerator(state: state.rng) else { throw CheckpointError.badConfig(checkpointPath, "bad RNG state") }
         rng = r
         for (path, m) in model.namedModules() {
-            if let d = m as? Dropout, let s = state.moduleRNGs[path], let r = RandomGenerator(state: s) { d.rng = r }
+            if let d = m as? any RandomStateful, let s = state.moduleRNGs[path], let r = RandomGenerator(state: s) { d.rng = r }
         }
         history = state.history
         completedEpochs = state.completedEpochs
