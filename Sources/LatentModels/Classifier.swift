@@ -58,7 +58,15 @@ public final class Classifier: Module, Layer {
 
     /// Logits `[N, classes]`.
     public func callAsFunction(_ input: Variable) -> Variable { network(input) }
+}
 
+/// A model that maps inputs to class logits; gets batched prediction and accuracy for free.
+public protocol LabelPredictor: Layer {
+    /// Number of classes (width of the logits).
+    var classCount: Int { get }
+}
+
+extension LabelPredictor {
     /// Predicted class of each row of `inputs`, evaluated in batches without gradients.
     public func predict(_ inputs: Tensor, batchSize: Int = 1000) -> [Int] {
         let wasTraining = isTraining
@@ -81,6 +89,10 @@ public final class Classifier: Module, Layer {
         let correct = zip(predicted, labels).filter { $0 == $1 }.count
         return Double(correct) / Double(Swift.max(labels.count, 1))
     }
+}
+
+extension Classifier: LabelPredictor {
+    public var classCount: Int { config.classes }
 }
 
 /// A hidden-layer nonlinearity, chosen by name in configs and on the command line.

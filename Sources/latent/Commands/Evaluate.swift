@@ -19,16 +19,13 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let classifier = try ClassifierTraining.load(path: model)
+        let classifier = try ClassifierTraining.loadAny(path: model)
         let (_, test, source) = try dataOptions.load()
-        guard test.inputs.shape[1] == classifier.config.inputSize else {
-            throw CLIError("\(model): expects \(classifier.config.inputSize) inputs, the data has \(test.inputs.shape[1])")
-        }
         let predictions = classifier.predict(test.inputs)
         let labels = test.labels ?? []
         let accuracy = Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(max(labels.count, 1))
         var perClass: [String: Double] = [:]
-        for c in 0..<classifier.config.classes {
+        for c in 0..<classifier.classCount {
             let idx = labels.indices.filter { labels[$0] == c }
             if !idx.isEmpty { perClass["\(c)"] = Double(idx.filter { predictions[$0] == c }.count) / Double(idx.count) }
         }

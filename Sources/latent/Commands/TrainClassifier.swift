@@ -30,6 +30,18 @@ struct TrainClassifier: ParsableCommand {
     @Option(help: "Weight initialisation: \(Initializer.allCases.map(\.rawValue).joined(separator: ", ")).")
     var initializer: Initializer = .pytorchDefault
 
+    @Option(help: ArgumentHelp("Start from the encoder of this trained autoencoder (model.safetensors of `latent train autoencoder`) with a linear head on its code.", valueName: "checkpoint"))
+    var initFrom: String?
+
+    @Flag(help: "With --init-from: train only the head, keep the encoder fixed.")
+    var freezeEncoder = false
+
+    @Flag(help: "With --init-from's shape but random weights: the baseline that shows what pretraining adds.")
+    var randomEncoder = false
+
+    @Option(help: "Train on only this many labelled images (a seeded random subset).")
+    var labels: Int?
+
     @Option(help: ArgumentHelp("Output folder (default: runs/classifier-<time>).", valueName: "dir"))
     var out: String?
 
@@ -42,6 +54,8 @@ struct TrainClassifier: ParsableCommand {
     func validate() throws {
         if hiddenSizes() == nil { throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden)'.") }
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
+        if let n = labels, n < 1 { throw ValidationError("--labels must be positive, got \(n).") }
+        if (freezeEncoder || randomEncoder) && initFrom == nil { throw ValidationError("--freeze-encoder and --random-encoder need --init-from.") }
         if resume != nil && out != nil { throw ValidationError("--resume continues in its own folder; do not pass --out with it.") }
     }
 
@@ -54,68 +68,92 @@ struct TrainClassifier: ParsableCommand {
     func run() throws {
         compute.apply()
         let progress = ProgressLine(quiet: quiet)
-        var modelConfig = Classifier.Config(inputSize: 784, hidden: hiddenSizes() ?? [256], classes: 10)
-        modelConfig.activation = activation
-        modelConfig.dropout = dropout
-        modelConfig.initializer = initializer
-        modelConfig.seed = compute.seed
-        var trainingConfig = training.config(seed: compute.seed)
-        var dataSource = dataOptions.source
+        let settings: RunSettings<ClassifierModelConfig>
         let dir: String
         if let resume {
             // The run's own settings win: they are what the checkpoint was made with.
-            let saved = try RunSettings.read(runDirectory: resume)
-            modelConfig = saved.model
-            trainingConfig = saved.training
-            dataSource = saved.data
+            settings = try RunSettings.read(runDirectory: resume, command: "train classifier")
             dir = resume
         } else {
+            settings = RunSettings(model: try modelConfig(), training: training.config(seed: compute.seed),
+                                   data: dataOptions.source, labels: labels)
             dir = try RunDirectory.make(out, name: "classifier")
         }
-        let (train, test, source) = try dataSource.load()
+        var (train, test, source) = try settings.data.load()
+        train = train.randomSubset(settings.labels, seed: settings.training.seed)
         progress.note("data: \(source): \(train.count) train, \(test.count) test")
-        let settings = RunSettings(model: modelConfig, training: trainingConfig, data: dataSource)
         try settings.write(runDirectory: dir)
         let started = Date()
-        let (model, trainer) = try ClassifierTraining.run(
-            model: modelConfig, training: trainingConfig, train: train, test: test, runDirectory: dir,
-            resume: resume != nil, onEvent: progress.update)
-        let accuracy = trainer.history.last?["test_accuracy"] ?? model.accuracy(test.inputs, labels: test.labels!)
+        let model: any LabelPredictor
+        let trainer: Trainer
+        switch settings.model {
+        case .mlp(let config):
+            (model, trainer) = try ClassifierTraining.run(model: config, training: settings.training, train: train, test: test,
+                                                          runDirectory: dir, resume: resume != nil, onEvent: progress.update)
+        case .encoder(let config):
+            let m = try encoderClassifier(config, resuming: resume != nil)
+            model = m
+            trainer = try ClassifierTraining.fit(m, kind: EncoderClassifier.kind, config: config, training: settings.training,
+                                                 train: train, test: test, runDirectory: dir, resume: resume != nil,
+                                                 onEvent: progress.update)
+        }
+        let accuracy = trainer.history.last?["test_accuracy"] ?? model.accuracy(test.inputs, labels: test.labels ?? [])
         try RunReport.writeMetrics(command: "train classifier", settings: settings, history: trainer.history,
                                    final: ["test_accuracy": accuracy, "train_samples": Double(train.count),
                                            "test_samples": Double(test.count), "parameters": Double(model.parameterCount)],
                                    to: dir)
         try RunReport.writeLossPlot(history: trainer.history, keys: ["train_loss"], title: "Classifier training loss", to: dir + "/loss.png")
         print(summaryTable([
-            ("model", "MLP \(([modelConfig.inputSize] + modelConfig.hidden + [modelConfig.classes]).map(String.init).joined(separator: "-")), \(model.parameterCount) parameters"),
-            ("epochs", "\(trainingConfig.epochs)"),
+            ("model", settings.model.summary + ", \(model.parameterCount) parameters"),
+            ("labelled images", "\(train.count)"),
+            ("epochs", "\(settings.training.epochs)"),
             ("final train loss", format(trainer.history.last?["train_loss"] ?? .nan)),
             ("test accuracy", String(format: "%.2f %%", accuracy * 100)),
             ("time", duration(Date().timeIntervalSince(started))),
             ("output", dir),
         ]))
     }
-}
 
-/// Everything needed to rebuild a classifier run: written to `run.json` in the run folder.
-struct RunSettings: Codable {
-    var model: Classifier.Config
-    var training: TrainingConfig
-    var data: MNISTSource
-
-    func write(runDirectory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(String(decoding: try encoder.encode(self), as: UTF8.self), to: runDirectory + "/run.json")
+    /// The model the flags describe.
+    func modelConfig() throws -> ClassifierModelConfig {
+        if let initFrom {
+            let autoencoder = try AutoencoderTraining.load(path: initFrom)
+            guard autoencoder.config.inputSize == 784 else {
+                throw CLIError("\(initFrom): its encoder takes \(autoencoder.config.inputSize) inputs, MNIST has 784")
+            }
+            var config = EncoderClassifier.Config(autoencoder: autoencoder.config, classes: 10,
+                                                  freezeEncoder: freezeEncoder, seed: compute.seed)
+            config.pretrained = randomEncoder ? nil : initFrom
+            return .encoder(config)
+        }
+        var config = Classifier.Config(inputSize: 784, hidden: hiddenSizes() ?? [256], classes: 10)
+        config.activation = activation
+        config.dropout = dropout
+        config.initializer = initializer
+        config.seed = compute.seed
+        return .mlp(config)
     }
 
-    static func read(runDirectory: String) throws -> RunSettings {
-        let path = runDirectory + "/run.json"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError("\(path): missing; --resume needs a run folder made by `latent train classifier`")
-        }
-        do { return try JSONDecoder().decode(RunSettings.self, from: data) } catch {
-            throw CLIError("\(path): unreadable run settings: \(error)")
+    /// An encoder classifier: pretrained weights from `config.pretrained` (unless resuming, when
+    /// the checkpoint supplies every weight), random otherwise.
+    func encoderClassifier(_ config: EncoderClassifier.Config, resuming: Bool) throws -> EncoderClassifier {
+        guard let path = config.pretrained, !resuming else { return try EncoderClassifier(config) }
+        return try EncoderClassifier(pretrained: try AutoencoderTraining.load(path: path), path: path, classes: config.classes,
+                                     freezeEncoder: config.freezeEncoder, seed: config.seed)
+    }
+}
+
+/// The two classifier shapes `latent train classifier` makes.
+enum ClassifierModelConfig: Codable {
+    case mlp(Classifier.Config)
+    case encoder(EncoderClassifier.Config)
+
+    var summary: String {
+        switch self {
+        case .mlp(let c): "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-")
+        case .encoder(let c):
+            "encoder of \(c.autoencoder.summary) + linear head" + (c.pretrained == nil ? " (random init)" : " (pretrained)")
+                + (c.freezeEncoder ? ", encoder frozen" : "")
         }
     }
 }

@@ -1,0 +1,89 @@
+import LatentIO
+import LatentNN
+import LatentTensor
+
+/// The recipe for training an `Autoencoder`: corrupt (if denoising), reconstruct, add the
+/// sparsity penalty, step; after every epoch report the test reconstruction error.
+public enum AutoencoderTraining {
+    /// The kind tag stored in autoencoder checkpoints.
+    public static let kind = "autoencoder"
+
+    /// Trains on `train` (labels unused), evaluating on `test` after every epoch, with
+    /// checkpoints in `runDirectory`. Per-epoch figures: `train_loss` (the total objective),
+    /// `test_squared_error` (per image, clean input), `test_loss` (the reconstruction term of the
+    /// configured loss on clean inputs), and for denoising `test_squared_error_noisy` (corrupted
+    /// test inputs against clean targets).
+    public static func run(model config: AutoencoderConfig, training: TrainingConfig, train: Dataset, test: Dataset,
+                           runDirectory: String, resume: Bool = false,
+                           onEvent: (TrainingEvent) -> Void = { _ in }) throws -> (Autoencoder, Trainer) {
+        guard train.inputs.rank == 2, train.inputs.shape[1] == config.inputSize,
+              test.inputs.rank == 2, test.inputs.shape[1] == config.inputSize else {
+            throw ModelError.invalidConfig("inputs have shape \(train.inputs.shape), the autoencoder expects \(config.inputSize) features")
+        }
+        let model = try Autoencoder(config)
+        let trainer = try Trainer(model: model, config: training, runDirectory: runDirectory)
+        trainer.checkpointMetadata = [Checkpoint.kindKey: kind, Checkpoint.configKey: try Checkpoint.encodeJSON(config)]
+        if resume { try trainer.resume() }
+        // A fixed corrupted copy of the test set, so the noisy figure compares like with like.
+        var testNoise = RandomGenerator(seed: config.seed &+ 303)
+        let noisyTest = config.corruption == .none ? nil : config.corruption.apply(test.inputs, using: &testNoise)
+        let modelPath = runDirectory + "/model.safetensors"
+        try trainer.fit(train,
+                        loss: { batch in
+                            let input = config.corruption.apply(batch.inputs, using: &model.noise.rng)
+                            return model.losses(input: input, clean: batch.inputs).total
+                        },
+                        evaluate: { _ in evaluate(model, test: test.inputs, noisy: noisyTest) },
+                        saveModel: { try Checkpoint.save(model, kind: kind, config: config, to: modelPath) },
+                        onEvent: onEvent)
+        return (model, trainer)
+    }
+
+    /// Test figures of a trained model (see `run`).
+    public static func evaluate(_ model: Autoencoder, test: Tensor, noisy: Tensor? = nil) -> [String: Double] {
+        let reconstruction = model.reconstruct(test)
+        var figures = ["test_squared_error": Autoencoder.squaredErrorPerImage(reconstruction, test)]
+        if model.config.loss == .bce && model.config.kind != .linear {
+            figures["test_loss"] = crossEntropyPerImage(reconstruction, test)
+        } else {
+            figures["test_loss"] = figures["test_squared_error"]
+        }
+        if let noisy {
+            figures["test_squared_error_noisy"] = Autoencoder.squaredErrorPerImage(model.reconstruct(noisy), test)
+        }
+        if model.config.sparsity != .none || model.config.codeActivation != .linear {
+            let s = Autoencoder.sparsity(of: model.codes(test))
+            figures["code_mean_activation"] = s.meanActivation
+            figures["code_near_zero_fraction"] = s.nearZero
+        }
+        return figures
+    }
+
+    /// Bernoulli cross-entropy per image of probabilities `p` against targets in [0, 1].
+    static func crossEntropyPerImage(_ p: Tensor, _ target: Tensor) -> Double {
+        var total = 0.0
+        p.withUnsafeBufferPointer { pp in
+            target.withUnsafeBufferPointer { tt in
+                for i in pp.indices {
+                    let q = Swift.min(Swift.max(Double(pp[i]), 1e-7), 1 - 1e-7), t = Double(tt[i])
+                    total -= t * log(q) + (1 - t) * log(1 - q)
+                }
+            }
+        }
+        return total / Double(Swift.max(target.shape[0], 1))
+    }
+
+    /// Loads an autoencoder checkpoint; any other kind is an error naming the file.
+    public static func load(path: String) throws -> Autoencoder {
+        let (k, json, tensors, _) = try Checkpoint.read(path: path)
+        guard k == kind else { throw CheckpointError.wrongKind(path, expected: kind, got: k) }
+        let model = try Autoencoder(try Checkpoint.config(AutoencoderConfig.self, from: json, path: path))
+        try Checkpoint.load(tensors, into: model, path: path)
+        model.eval()
+        return model
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,37 @@
+import Foundation
+import Latent
+
+/// Everything needed to rebuild a training run (`run.json` in the run folder), so `--resume DIR`
+/// needs no other flag.
+struct RunSettings<Model: Codable>: Codable {
+    var model: Model
+    var training: TrainingConfig
+    var data: MNISTSource
+    /// Train on only this many labelled examples (a seeded random subset).
+    var labels: Int?
+
+    func write(runDirectory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(String(decoding: try encoder.encode(self), as: UTF8.self), to: runDirectory + "/run.json")
+    }
+
+    static func read(runDirectory: String, command: String) throws -> RunSettings {
+        let path = runDirectory + "/run.json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("\(path): missing; --resume needs a run folder made by `latent \(command)`")
+        }
+        do { return try JSONDecoder().decode(RunSettings.self, from: data) } catch {
+            throw CLIError("\(path): not a run of `latent \(command)`: \(error)")
+        }
+    }
+}
+
+extension Dataset {
+    /// `n` examples chosen at random (seeded), or everything when `n` is nil or not smaller.
+    func randomSubset(_ n: Int?, seed: UInt64) -> Dataset {
+        guard let n, n < count else { return self }
+        var rng = RandomGenerator(seed: seed ^ 0x1abe1)
+        return subset(Array(rng.permutation(count).prefix(n)))
+    }
+}
