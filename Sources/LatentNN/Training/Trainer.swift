@@ -69,6 +69,7 @@ public final class Trainer {
             model.train()
             let batches = data.batches(size: config.batchSize, shuffle: true, rng: &rng)
             var lossSum = 0.0
+            let epochStart = Date()
             for (b, batch) in batches.enumerated() {
                 optimizer.learningRate = config.schedule.rate(base: config.learningRate, step: optimizer.stepCount,
                                                               totalSteps: totalSteps)
@@ -89,8 +90,10 @@ public final class Trainer {
                                       loss: value, samplesPerSecond: Double(samplesSeen) / Swift.max(elapsed, 1e-9),
                                       elapsed: elapsed, remaining: elapsed / Swift.max(done, 1) * left, epochSummary: nil))
             }
+            let trainSeconds = Date().timeIntervalSince(epochStart)
             model.eval()
             var figures = try withoutGradients { try evaluate(epoch) }
+            figures["train_seconds"] = trainSeconds
             figures["epoch"] = Double(epoch)
             figures["train_loss"] = lossSum / Double(Swift.max(batchesPerEpoch, 1))
             figures["elapsed_seconds"] = Date().timeIntervalSince(start)
