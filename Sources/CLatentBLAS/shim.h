@@ -1,8 +1,11 @@
-// The one place Latent touches OpenBLAS: CBLAS from Debian's libopenblas-dev, and the few
-// Fortran LAPACK routines Latent calls (OpenBLAS exports them; Debian has no LAPACKE by default).
+// The one place LatentTensor touches C: CBLAS from Debian's libopenblas-dev, the few Fortran
+// LAPACK routines Latent calls (OpenBLAS exports them; Debian has no LAPACKE by default), and
+// glibc's mallopt.
 #ifndef CLATENTBLAS_SHIM_H
 #define CLATENTBLAS_SHIM_H
 #include <cblas.h>
+// glibc's mallopt, to keep freed tensor buffers in the process (see TensorStorage).
+#include <malloc.h>
 
 // Symmetric eigendecomposition, divide and conquer (single precision).
 void ssyevd_(const char *jobz, const char *uplo, const int *n, float *a, const int *lda,

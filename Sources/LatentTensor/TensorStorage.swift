@@ -1,3 +1,5 @@
+import CLatentBLAS
+
 /// A heap buffer of `Float` aligned to 64 bytes (one cache line, two AVX2 registers), shared by
 /// `Tensor` values until one of them writes (copy-on-write).
 public final class TensorStorage: @unchecked Sendable {
@@ -8,6 +10,7 @@ public final class TensorStorage: @unchecked Sendable {
 
     /// Allocates an uninitialised buffer of `count` floats.
     init(count: Int) {
+        _ = TensorStorage.allocatorConfigured
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * 4, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
@@ -27,4 +30,17 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit { pointer.deallocate() }
+
+    /// Training frees and reallocates the same large buffers every step. glibc's defaults return
+    /// such memory to the kernel (munmap, heap trimming) and fault it back in zeroed on the next
+    /// step, which cost 13 % of a deep-autoencoder epoch in a profile. Keeping freed memory in the
+    /// process (buffers up to 32 MiB from the heap, trimming only above 1 GiB free) removes that.
+    /// Runs once, on the first tensor allocation.
+    private static let allocatorConfigured: Bool = {
+        #if canImport(Glibc)
+        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+        #endif
+        return true
+    }()
 }

@@ -76,22 +76,24 @@ import Testing
 @Suite struct OptimizerTests {
     /// A one-parameter quadratic whose Adam and SGD trajectories are easy to compute by hand.
     @Test func adamFirstStepsMatchTheFormula() throws {
-        let p = Variable(Tensor([1.0, -2.0]), requiresGrad: true)
-        let adam = try Adam([("p", p)], learningRate: 0.1)
-        var expected: [Double] = [1, -2], m: [Double] = [0, 0], v: [Double] = [0, 0]
+        // 19 values: two eight-lane blocks of the vectorised kernel and a scalar tail.
+        let start = (0..<19).map { Double($0) * 0.37 - 3 }
+        let p = Variable(Tensor(start.map(Float.init)), requiresGrad: true)
+        let adam = try Adam([("p", p)], learningRate: 0.1, weightDecay: 0.01)
+        var expected = start, m = [Double](repeating: 0, count: 19), v = m
         for t in 1...3 {
             adam.zeroGrad()
             (p * p).sum().backward()         // g = 2p
             adam.step()
-            for i in 0..<2 {
-                let g = 2 * expected[i]
+            for i in 0..<19 {
+                let g = 2 * expected[i] + 0.01 * expected[i]
                 m[i] = 0.9 * m[i] + 0.1 * g
                 v[i] = 0.999 * v[i] + 0.001 * g * g
                 let mh = m[i] / (1 - pow(0.9, Double(t))), vh = v[i] / (1 - pow(0.999, Double(t)))
                 expected[i] -= 0.1 * mh / (vh.squareRoot() + 1e-8)
             }
         }
-        for i in 0..<2 { #expect(Swift.abs(Double(p.value.scalars[i]) - expected[i]) < 1e-5) }
+        for i in 0..<19 { #expect(Swift.abs(Double(p.value.scalars[i]) - expected[i]) < 1e-5, "element \(i)") }
     }
 
     @Test func sgdMomentumAndWeightDecay() throws {

@@ -42,13 +42,29 @@ public final class Adam: Optimizer {
         let pg = grad.unsafeBaseAddress, pm = m.unsafeBaseAddress, pv = v.unsafeBaseAddress
         let pp = parameter.value.unsafeBaseAddress
         parallelFor(grad.count) { r in
-            for i in r {
+            // Eight lanes at a time: the pointers may alias as far as the compiler knows, so it
+            // will not vectorise the scalar loop by itself.
+            var i = r.lowerBound
+            let v1 = SIMD8<Float>(repeating: b1), v2 = SIMD8<Float>(repeating: b2)
+            while i + 8 <= r.upperBound {
+                let p = UnsafeRawPointer(pp + i).loadUnaligned(as: SIMD8<Float>.self)
+                let g = UnsafeRawPointer(pg + i).loadUnaligned(as: SIMD8<Float>.self) + l2 * p
+                let mi = v1 * UnsafeRawPointer(pm + i).loadUnaligned(as: SIMD8<Float>.self) + (1 - b1) * g
+                let vi = v2 * UnsafeRawPointer(pv + i).loadUnaligned(as: SIMD8<Float>.self) + (1 - b2) * g * g
+                UnsafeMutableRawPointer(pm + i).storeBytes(of: mi, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(pv + i).storeBytes(of: vi, as: SIMD8<Float>.self)
+                let step = stepSize * mi / (vi.squareRoot() / correction2 + eps)
+                UnsafeMutableRawPointer(pp + i).storeBytes(of: p * decay - step, as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < r.upperBound {
                 let g = pg[i] + l2 * pp[i]
                 let mi = b1 * pm[i] + (1 - b1) * g
                 let vi = b2 * pv[i] + (1 - b2) * g * g
                 pm[i] = mi
                 pv[i] = vi
                 pp[i] = pp[i] * decay - stepSize * mi / (vi.squareRoot() / correction2 + eps)
+                i += 1
             }
         }
         setSlot("m", index: index, m)
