@@ -34,7 +34,7 @@ public final class Autoencoder: Module {
         let linear = c.kind == .linear
         var encoderLayers: [any Layer] = [], linears: [Linear] = []
         for i in 1..<widths.count {
-            let layer = Linear(widths[i - 1], widths[i], rng: &rng)
+            let layer = Linear(widths[i - 1], widths[i], initializer: c.initializer, rng: &rng)
             linears.append(layer)
             encoderLayers.append(layer)
             if i < widths.count - 1 {
@@ -48,7 +48,7 @@ public final class Autoencoder: Module {
             if c.tiedWeights {
                 decoderLayers.append(TiedLinear(transposeOf: linears[i - 1], rng: &rng))
             } else {
-                decoderLayers.append(Linear(widths[i], widths[i - 1], rng: &rng))
+                decoderLayers.append(Linear(widths[i], widths[i - 1], initializer: c.initializer, rng: &rng))
             }
             if i > 1 && !linear { decoderLayers.append(c.activation.layer()) }
         }

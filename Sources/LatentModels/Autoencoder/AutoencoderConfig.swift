@@ -44,6 +44,8 @@ public struct AutoencoderConfig: Codable, Sendable, Equatable {
     /// Code width of the convolutional kind.
     public var codeSize = 16
     public var activation = Activation.relu
+    /// How the weights are drawn (PyTorch's default unless said otherwise).
+    public var initializer = Initializer.pytorchDefault
     public var codeActivation = CodeActivation.linear
     /// Decoder weights are the transposes of the encoder's (MLP kinds).
     public var tiedWeights = false

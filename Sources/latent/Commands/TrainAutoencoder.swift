@@ -46,6 +46,9 @@ struct TrainAutoencoder: ParsableCommand {
     @Option(help: "Hidden activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
     var activation: Activation?
 
+    @Option(help: "Weight initialisation: \(Initializer.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var initializer: Initializer?
+
     @Option(help: "Code activation: linear, sigmoid, relu.")
     var codeActivation: AutoencoderConfig.CodeActivation?
 
@@ -100,6 +103,7 @@ struct TrainAutoencoder: ParsableCommand {
         if let code { c.codeSize = code }
         if let loss { c.loss = loss }
         if let activation { c.activation = activation }
+        if let initializer { c.initializer = initializer }
         if let codeActivation { c.codeActivation = codeActivation }
         c.tiedWeights = tied
         if sparsityWeight != nil || sparsityTarget != nil {
