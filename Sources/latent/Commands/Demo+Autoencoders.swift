@@ -16,6 +16,7 @@ struct AutoencoderSection: DemoSection {
         // A deep autoencoder, as in Hinton & Salakhutdinov (2006), trained on cross-entropy.
         var deep = AutoencoderConfig(kind: .deep)
         if q { deep.layers = [784, 128, 30] }
+        deep.initializer = .heUniform
         deep.seed = context.seed
         let (deepModel, deepTrainer) = try train(deep, epochs: q ? 2 : 20, schedule: .cosine, context, in: dir + "/deep")
         let deepError = deepTrainer.history.last?["test_squared_error"] ?? .nan
@@ -24,7 +25,7 @@ struct AutoencoderSection: DemoSection {
                                     title: "Deep autoencoder: cross-entropy per image", to: dir + "/deep/loss.png")
         figures["deep"] = ["layers": deep.layers, "test_squared_error": deepError, "epochs": deepTrainer.history]
         blocks += [
-            .paragraph("A deep autoencoder \(deep.layers.map(String.init).joined(separator: "-")) (ReLU, linear 30-number code, sigmoid output) learns to squeeze each digit into \(deep.codeWidth) numbers and back, trained with Adam and cosine decay on cross-entropy."),
+            .paragraph("A deep autoencoder \(deep.layers.map(String.init).joined(separator: "-")) (ReLU, He initialisation, linear 30-number code, sigmoid output) learns to squeeze each digit into \(deep.codeWidth) numbers and back, trained with Adam and cosine decay on cross-entropy."),
             .keyValues([("test squared error per image", format(deepError) + " (sum over 784 pixels)"),
                         ("parameters", "\(deepModel.parameterCount)")]),
             .image(path: "\(key)/deep/reconstructions.png", caption: "Test digits (top) and their reconstructions from \(deep.codeWidth) numbers (bottom)", width: nil),
