@@ -172,6 +172,14 @@ enum TrainStepBench {
 
         // Warm up: first steps allocate optimiser state and fault in pages.
         for _ in 0..<5 { trainStep() }
+        if options.profile {
+            // Steps only, no reference GEMMs: for perf / callgrind.
+            let t = timed { for _ in 0..<steps { trainStep() } }
+            print("profile: \(steps) steps, \(fmt(t / Double(steps) * 1000)) ms/step "
+                  + "(forward \(fmt(forwardT / Double(steps + 5) * 1000)), backward \(fmt(backwardT / Double(steps + 5) * 1000)), "
+                  + "Adam \(fmt(optimizerT / Double(steps + 5) * 1000)) ms, incl. warm-up)")
+            return
+        }
         for _ in 0..<5 { gemmSequence() }
         let sgemm1024 = GemmBench.squareRate(1024, repeats: 5, seed: options.seed)
         print("sgemm 1024² alone: \(fmt(sgemm1024, 1)) GFLOP/s")

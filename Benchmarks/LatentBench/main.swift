@@ -25,6 +25,8 @@ struct Options {
     /// gemm: matrix sizes.
     var sizes = [512, 1024, 2048]
     var seed: UInt64 = 1
+    /// train-step: run the steps only (no reference GEMMs), for profilers.
+    var profile = false
 
     static let usage = """
         usage: LatentBench <workload> [options]
@@ -45,6 +47,7 @@ struct Options {
           --batch B      train-step: batch size (default 256)
           --sizes a,b,c  gemm: sizes (default 512,1024,2048)
           --seed S       seed (default 1)
+          --profile      train-step: time the steps only, no reference GEMMs (for perf/callgrind)
         """
 
     /// Parses `arguments` (without the program name); returns an error message on bad input.
@@ -60,6 +63,10 @@ struct Options {
             return .success(v)
         }
         while let flag = rest.popFirst() {
+            if flag == "--profile" {
+                o.profile = true
+                continue
+            }
             let value = rest.popFirst()
             do {
                 switch flag {
