@@ -8,6 +8,7 @@
 # (default 3), so drift in machine load hits both sides alike. Prints every run's output, then
 # per workload the median of the rounds for each side and the Latent/peer ratio, with the load
 # average at each run. Benchmarks print figures; this script never fails on speed.
+# LATENT_BENCH_BIN=/path/to/LatentBench skips the build and runs that binary instead.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,16 +24,22 @@ while [[ $# -gt 0 ]]; do
         --threads) THREADS=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
         gemm|mlp|train-step) WORKLOADS+=("$1"); shift ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step)" >&2; exit 2 ;;
     esac
 done
 [[ ${#WORKLOADS[@]} -eq 0 ]] && WORKLOADS=(gemm mlp train-step)
 
 PYTHON=${PYTHON:-python3}
-echo "== building LatentBench (release)"
-swift build -c release --product LatentBench 2>&1 | tail -1
-BIN=$(swift build -c release --show-bin-path)/LatentBench
+if [[ -n "${LATENT_BENCH_BIN:-}" ]]; then
+    # A prebuilt LatentBench (e.g. a copy built before a change, for before/after runs).
+    BIN=$LATENT_BENCH_BIN
+    echo "== using $BIN"
+else
+    echo "== building LatentBench (release)"
+    swift build -c release --product LatentBench 2>&1 | tail -1
+    BIN=$(swift build -c release --show-bin-path)/LatentBench
+fi
 
 LOG=$(mktemp -d "${TMPDIR:-/tmp}/latent-bench.XXXXXX")
 trap 'rm -rf "$LOG"' EXIT
