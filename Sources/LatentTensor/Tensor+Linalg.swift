@@ -19,8 +19,9 @@ extension Tensor {
         let m = transposeSelf ? shape[1] : shape[0], k = transposeSelf ? shape[0] : shape[1]
         let k2 = transposeOther ? other.shape[1] : other.shape[0], n = transposeOther ? other.shape[0] : other.shape[1]
         precondition(k == k2, "Tensor.matmul: inner extents differ: \(shape)\(transposeSelf ? "ᵀ" : "") · \(other.shape)\(transposeOther ? "ᵀ" : "")")
-        let out = Tensor(shape: [m, n])
-        if k == 0 { return out }
+        if k == 0 { return Tensor(shape: [m, n]) }
+        // β = 0: BLAS writes every element of C without reading it, so no zero-fill first.
+        let out = Tensor(uninitializedShape: [m, n])
         gemm(transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k,
              a: storage.pointer, lda: shape[1], b: other.storage.pointer, ldb: other.shape[1],
              c: out.storage.pointer, ldc: n)

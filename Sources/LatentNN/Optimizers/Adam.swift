@@ -41,26 +41,32 @@ public final class Adam: Optimizer {
         let l2 = decoupled ? 0 : wd
         let pg = grad.unsafeBaseAddress, pm = m.unsafeBaseAddress, pv = v.unsafeBaseAddress
         let pp = parameter.value.unsafeBaseAddress
+        let c1 = 1 - b1, c2 = 1 - b2
         parallelFor(grad.count) { r in
-            // Eight lanes at a time: the pointers may alias as far as the compiler knows, so it
-            // will not vectorise the scalar loop by itself.
+            // Eight lanes at a time: a scalar loop here compiles to sqrtss with a libm fallback
+            // branch and two divss per element and does not vectorise. Same operations in the
+            // same order as the scalar tail, so every lane gives the scalar loop's bits.
             var i = r.lowerBound
-            let v1 = SIMD8<Float>(repeating: b1), v2 = SIMD8<Float>(repeating: b2)
+            let sb1 = SIMD8<Float>(repeating: b1), sb2 = SIMD8<Float>(repeating: b2)
+            let sc1 = SIMD8<Float>(repeating: c1), sc2 = SIMD8<Float>(repeating: c2)
+            let sl2 = SIMD8<Float>(repeating: l2), sDecay = SIMD8<Float>(repeating: decay)
+            let sStep = SIMD8<Float>(repeating: stepSize), sCorr = SIMD8<Float>(repeating: correction2)
+            let sEps = SIMD8<Float>(repeating: eps)
             while i + 8 <= r.upperBound {
                 let p = UnsafeRawPointer(pp + i).loadUnaligned(as: SIMD8<Float>.self)
-                let g = UnsafeRawPointer(pg + i).loadUnaligned(as: SIMD8<Float>.self) + l2 * p
-                let mi = v1 * UnsafeRawPointer(pm + i).loadUnaligned(as: SIMD8<Float>.self) + (1 - b1) * g
-                let vi = v2 * UnsafeRawPointer(pv + i).loadUnaligned(as: SIMD8<Float>.self) + (1 - b2) * g * g
+                let g = UnsafeRawPointer(pg + i).loadUnaligned(as: SIMD8<Float>.self) + sl2 * p
+                let mi = sb1 * UnsafeRawPointer(pm + i).loadUnaligned(as: SIMD8<Float>.self) + sc1 * g
+                let vi = sb2 * UnsafeRawPointer(pv + i).loadUnaligned(as: SIMD8<Float>.self) + sc2 * g * g
                 UnsafeMutableRawPointer(pm + i).storeBytes(of: mi, as: SIMD8<Float>.self)
                 UnsafeMutableRawPointer(pv + i).storeBytes(of: vi, as: SIMD8<Float>.self)
-                let step = stepSize * mi / (vi.squareRoot() / correction2 + eps)
-                UnsafeMutableRawPointer(pp + i).storeBytes(of: p * decay - step, as: SIMD8<Float>.self)
+                let updated = p * sDecay - sStep * mi / (vi.squareRoot() / sCorr + sEps)
+                UnsafeMutableRawPointer(pp + i).storeBytes(of: updated, as: SIMD8<Float>.self)
                 i += 8
             }
             while i < r.upperBound {
                 let g = pg[i] + l2 * pp[i]
-                let mi = b1 * pm[i] + (1 - b1) * g
-                let vi = b2 * pv[i] + (1 - b2) * g * g
+                let mi = b1 * pm[i] + c1 * g
+                let vi = b2 * pv[i] + c2 * g * g
                 pm[i] = mi
                 pv[i] = vi
                 pp[i] = pp[i] * decay - stepSize * mi / (vi.squareRoot() / correction2 + eps)

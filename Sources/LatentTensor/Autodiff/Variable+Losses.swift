@@ -32,9 +32,26 @@ extension Variable {
     /// Squared error between `self` and a constant `target`.
     public func mseLoss(_ target: Tensor, reduction: LossReduction = .mean) -> Variable {
         precondition(shape == target.shape, "mseLoss: prediction \(shape) and target \(target.shape) differ")
-        let diff = value - target, d = reduction.divisor(shape)
-        let loss = Tensor(scalar: Tensor.zipMap(diff, diff, *).sum() / d)
-        return Variable.record(loss, parents: [self]) { g in [diff * (2 * g.scalar / d)] }
+        let d = reduction.divisor(shape)
+        // Loops written out (not `-`, `zipMap`, `*`, whose closures are called per element).
+        let diff = Tensor(uninitializedShape: shape), squares = Tensor(uninitializedShape: shape)
+        let pv = value.storage.pointer, pt = target.storage.pointer
+        let pd = diff.storage.pointer, ps = squares.storage.pointer
+        parallelFor(diff.count) { r in
+            for i in r {
+                let e = pv[i] - pt[i]
+                pd[i] = e
+                ps[i] = e * e
+            }
+        }
+        let loss = Tensor(scalar: squares.sum() / d)
+        return Variable.record(loss, parents: [self]) { g in
+            let k = 2 * g.scalar / d
+            let dx = Tensor(uninitializedShape: diff.shape)
+            let po = dx.storage.pointer
+            parallelFor(diff.count) { r in for i in r { po[i] = pd[i] * k } }
+            return [dx]
+        }
     }
 
     /// Binary cross-entropy between sigmoid(`self`) and `target` ∈ [0, 1], computed from logits as

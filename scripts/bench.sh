@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Runs Latent's standard workloads side by side with their peers (see Benchmarks/README.md).
+#
+#   scripts/bench.sh [workload ...] [--rounds N] [--threads T] [--data DIR]
+#
+# workloads: gemm, mlp, train-step (default: all three, in that order). Builds LatentBench in
+# release once, then for each workload runs Latent and the peer alternately, N rounds each
+# (default 3), so drift in machine load hits both sides alike. Prints every run's output, then
+# per workload the median of the rounds for each side and the Latent/peer ratio, with the load
+# average at each run. Benchmarks print figures; this script never fails on speed.
+# LATENT_BENCH_BIN=/path/to/LatentBench skips the build and runs that binary instead.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+ROUNDS=3
+THREADS=2
+DATA=../shared/data/mnist
+WORKLOADS=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --threads) THREADS=$2; shift 2 ;;
+        --data) DATA=$2; shift 2 ;;
+        gemm|mlp|train-step) WORKLOADS+=("$1"); shift ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step)" >&2; exit 2 ;;
+    esac
+done
+[[ ${#WORKLOADS[@]} -eq 0 ]] && WORKLOADS=(gemm mlp train-step)
+
+PYTHON=${PYTHON:-python3}
+if [[ -n "${LATENT_BENCH_BIN:-}" ]]; then
+    # A prebuilt LatentBench (e.g. a copy built before a change, for before/after runs).
+    BIN=$LATENT_BENCH_BIN
+    echo "== using $BIN"
+else
+    echo "== building LatentBench (release)"
+    swift build -c release --product LatentBench 2>&1 | tail -1
+    BIN=$(swift build -c release --show-bin-path)/LatentBench
+fi
+
+LOG=$(mktemp -d "${TMPDIR:-/tmp}/latent-bench.XXXXXX")
+trap 'rm -rf "$LOG"' EXIT
+
+peer_command() {
+    case "$1" in
+        gemm) echo "$PYTHON Benchmarks/peers/gemm_numpy.py --threads $THREADS" ;;
+        mlp) echo "$PYTHON Benchmarks/peers/mlp_torch.py --threads $THREADS --data $DATA" ;;
+        train-step) echo "$PYTHON Benchmarks/peers/train_step_torch.py --threads $THREADS --data $DATA" ;;
+    esac
+}
+
+for w in "${WORKLOADS[@]}"; do
+    : > "$LOG/$w.results"
+    for ((r = 1; r <= ROUNDS; r++)); do
+        echo
+        echo "== $w round $r/$ROUNDS: latent ($(cut -d' ' -f1-3 /proc/loadavg))"
+        "$BIN" "$w" --threads "$THREADS" --data "$DATA" | tee "$LOG/out"
+        grep '^RESULT ' "$LOG/out" | sed 's/^RESULT //' >> "$LOG/$w.results"
+        echo
+        echo "== $w round $r/$ROUNDS: peer ($(cut -d' ' -f1-3 /proc/loadavg))"
+        # shellcheck disable=SC2046
+        $(peer_command "$w") | tee "$LOG/out"
+        grep '^RESULT ' "$LOG/out" | sed 's/^RESULT //' >> "$LOG/$w.results"
+    done
+done
+
+echo
+echo "== summary: medians over $ROUNDS rounds, $THREADS threads"
+for w in "${WORKLOADS[@]}"; do
+    "$PYTHON" - "$LOG/$w.results" <<'PY'
+import json, statistics, sys
+
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+latent = [r for r in rows if r["impl"] == "latent"]
+peer = [r for r in rows if r["impl"] != "latent"]
+if not latent or not peer:
+    print(f"{sys.argv[1]}: missing results"); sys.exit(0)
+w, name = latent[0]["workload"], peer[0]["impl"]
+med = statistics.median
+loads = " ".join(f"{r['loadBefore'][0]:.2f}" for r in rows if r.get("loadBefore"))
+if w == "gemm":
+    print(f"gemm: GFLOP/s, latent raw gemm (Tensor.matmul) vs {name}; ratio > 1 means Latent is faster")
+    for n in latent[0]["gflops"]:
+        a = med(r["gflops"][n] for r in latent)
+        m = med(s["matmulGflops"] for r in latent for s in r["sizes"] if str(s["n"]) == n)
+        b = med(r["gflops"][n] for r in peer)
+        print(f"  n={n:>5}: latent {a:7.1f} ({m:.1f})   {name} {b:7.1f}   latent/{name} {a / b:.2f}")
+elif w == "mlp":
+    a, b = med(r["sPerEpoch"] for r in latent), med(r["sPerEpoch"] for r in peer)
+    acc_a = [round(r["testAccuracy"], 4) for r in latent]
+    acc_b = [round(r["testAccuracy"], 4) for r in peer]
+    print(f"mlp: s/epoch latent {a:.3f}   {name} {b:.3f}   latent/{name} {a / b:.2f} (< 1 means Latent is faster)")
+    print(f"  test accuracy after {latent[0]['epochs']} epochs: latent {acc_a}   {name} {acc_b}")
+elif w == "train-step":
+    a, b = med(r["stepMs"] for r in latent), med(r["stepMs"] for r in peer)
+    print(f"train-step: ms/step latent {a:.2f}   {name} {b:.2f}   latent/{name} {a / b:.2f} (< 1 means Latent is faster)")
+    for r_name, rs in (("latent", latent), (name, peer)):
+        print(f"  {r_name:>6}: {med(r['gflops'] for r in rs):.1f} GFLOP/s, "
+              f"{med(r['ratioToSameShapes'] for r in rs) * 100:.1f} % of the same GEMMs alone "
+              f"({med(r['gemmAloneGflops'] for r in rs):.1f} GFLOP/s), "
+              f"{med(r['ratioToSgemm1024'] for r in rs) * 100:.1f} % of 1024² sgemm; "
+              f"forward {med(r['forwardMs'] for r in rs):.2f} ms, backward {med(r['backwardMs'] for r in rs):.2f} ms, "
+              f"Adam {med(r['optimizerMs'] for r in rs):.2f} ms")
+print(f"  load average (1 min) at the start of each run: {loads}")
+PY
+done
