@@ -209,3 +209,31 @@ func affinities(fromDense p: Tensor) -> Affinities {
         #expect(abs(rows[2].meanDistance / rows[2].analytic - 1) < 0.01)
     }
 }
+
+@Suite struct TransformTests {
+    /// New points from the same clusters land among their own class in the fixed embedding.
+    @Test func newPointsJoinTheirClusters() throws {
+        let (x, labels) = blobs(count: 400, dim: 8, clusters: 4, seed: 11)
+        let train = x.rows(0..<300), test = x.rows(300..<400)
+        var config = TSNE.Config(perplexity: 20, backend: .bh)
+        config.affinities = .nearestNeighbors
+        config.earlyIterations = 100
+        config.iterations = 150
+        let embedding = try TSNE.fit(train, config: config)
+        let before = embedding.positions
+        let placed = try embedding.transform(test)
+        #expect(embedding.positions == before)
+        // Classify each new point by its 10 nearest reference points in the embedding.
+        let joined = Tensor.concat([embedding.coordinates, placed], axis: 0)
+        let neighbors = NearestNeighbors.exact(queries: placed, reference: embedding.coordinates, k: 10)
+        var correct = 0
+        for i in 0..<100 {
+            var votes = [Int](repeating: 0, count: 4)
+            for j in 0..<10 { votes[labels[Int(neighbors.indices[i * 10 + j])]] += 1 }
+            if votes.firstIndex(of: votes.max()!) == labels[300 + i] { correct += 1 }
+        }
+        #expect(correct >= 95, "\(correct)/100 new points among their class")
+        #expect(joined.shape == [400, 2])
+        #expect(throws: ManifoldError.self) { try embedding.transform(Tensor(shape: [2, 3])) }
+    }
+}
