@@ -73,3 +73,30 @@ func runTSNEBenchmark(arguments: [String], points: Int) throws {
                "optimize_seconds": embedding.optimizeSeconds, "kl": embedding.kl, "knn10_accuracy": accuracy,
                "trustworthiness10_2k": trust, "continuity10_2k": continuity, "threads": Threads.count])
 }
+
+/// `knn` (a breakdown, not a BENCHMARKS.md workload): time of each affinity stage on the first
+/// `--points` MNIST images after PCA 50: exact kNN (BLAS), VP-tree kNN, calibration, symmetrisation.
+func runAffinityBenchmark(arguments: [String]) throws {
+    Threads.set(Int(flag(arguments, "--threads") ?? "2") ?? 2)
+    let n = Int(flag(arguments, "--points") ?? "") ?? 10_000
+    let (images, _) = try mnist(arguments, limit: n)
+    let x = try PCA.fit(images, config: .init(components: 50)).transform(images)
+    var t = Date()
+    let brute = NearestNeighbors.exact(x, k: 90)
+    let bruteSeconds = Date().timeIntervalSince(t)
+    t = Date()
+    let conditional = Affinities.calibrate(brute, perplexity: 30)
+    let calibrateSeconds = Date().timeIntervalSince(t)
+    t = Date()
+    let p = Affinities.symmetrize(count: n, conditional, perplexity: 30)
+    let symmetrizeSeconds = Date().timeIntervalSince(t)
+    var figures: [String: Any] = ["workload": "affinities-\(n)", "knn_blas_seconds": bruteSeconds,
+                                  "calibrate_seconds": calibrateSeconds, "symmetrize_seconds": symmetrizeSeconds,
+                                  "nnz": p.nonZeroCount]
+    if flag(arguments, "--vptree") != nil {
+        t = Date()
+        _ = VPTree(x).neighbors(k: 90)
+        figures["knn_vptree_seconds"] = Date().timeIntervalSince(t)
+    }
+    printJSON(figures)
+}

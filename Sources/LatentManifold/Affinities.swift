@@ -186,8 +186,8 @@ public struct Affinities: Sendable {
     }
 
     /// `(C + Cᵀ) / 2n` of row-stochastic sparse `C`, with columns sorted and duplicates merged.
-    static func symmetrize(count n: Int, _ c: (rowStart: [Int], columns: [Int32], values: [Float]),
-                           perplexity: Double) -> Affinities {
+    public static func symmetrize(count n: Int, _ c: (rowStart: [Int], columns: [Int32], values: [Float]),
+                                  perplexity: Double) -> Affinities {
         var degree = [Int](repeating: 0, count: n + 1)
         for i in 0..<n {
             for e in c.rowStart[i]..<c.rowStart[i + 1] {

@@ -126,12 +126,14 @@ public enum NearestNeighbors {
                 j += 1
             }
             var worst = filled == k ? heapD[0] : .infinity
-            // Four vectors at a time: their element-wise minimum (vminps) is reduced once and
-            // compared with the k-th distance, so a block with no candidate costs a few vector ops.
-            // (A lane mask from `.<` compiles to a scalar loop through the stack: 10× slower.)
+            // Four vectors at a time: any candidate below the k-th distance makes `d − worst`
+            // negative, so OR-ing the four differences' bit patterns and testing the sign bit of
+            // the eight lanes finds one with plain vector ops. (`.<` masks, `pointwiseMin` and
+            // `.min()` compile to scalar loops or uninlined generic calls here: 10× slower.)
             let qn = SIMD8<Float>(repeating: queryNorm)
             let base = norms.baseAddress! + offset
             while j + 32 <= count {
+                let w = SIMD8<Float>(repeating: worst)
                 let d0 = qn + UnsafeRawPointer(base + j).loadUnaligned(as: SIMD8<Float>.self)
                     - 2 * UnsafeRawPointer(dots + j).loadUnaligned(as: SIMD8<Float>.self)
                 let d1 = qn + UnsafeRawPointer(base + j + 8).loadUnaligned(as: SIMD8<Float>.self)
@@ -140,8 +142,10 @@ public enum NearestNeighbors {
                     - 2 * UnsafeRawPointer(dots + j + 16).loadUnaligned(as: SIMD8<Float>.self)
                 let d3 = qn + UnsafeRawPointer(base + j + 24).loadUnaligned(as: SIMD8<Float>.self)
                     - 2 * UnsafeRawPointer(dots + j + 24).loadUnaligned(as: SIMD8<Float>.self)
-                let m = pointwiseMin(pointwiseMin(d0, d1), pointwiseMin(d2, d3))
-                if m.min() < worst {
+                let bits = unsafeBitCast(d0 - w, to: SIMD8<UInt32>.self) | unsafeBitCast(d1 - w, to: SIMD8<UInt32>.self)
+                    | unsafeBitCast(d2 - w, to: SIMD8<UInt32>.self) | unsafeBitCast(d3 - w, to: SIMD8<UInt32>.self)
+                let folded = bits[0] | bits[1] | bits[2] | bits[3] | bits[4] | bits[5] | bits[6] | bits[7]
+                if folded >> 31 != 0 {
                     for l in 0..<32 {
                         let idx = offset + j + l
                         let v = Swift.max(0, queryNorm + norms[idx] - 2 * dots[j + l])
