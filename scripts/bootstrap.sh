@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing Latent needs on a fresh Debian machine, only when missing:
-# OpenBLAS (cblas + LAPACK) and zlib headers for the build; numpy and safetensors for the test
-# that loads a Latent checkpoint in Python. Safe to run repeatedly.
+# OpenBLAS (cblas + LAPACK), FFTW (single precision, for FFT-accelerated t-SNE) and zlib headers
+# for the build; numpy and safetensors for the test that loads a Latent checkpoint in Python.
+# Safe to run repeatedly.
 set -euo pipefail
 
 need_apt=()
 pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev)
 [ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
+pkg-config --exists fftw3f 2>/dev/null || need_apt+=(libfftw3-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
