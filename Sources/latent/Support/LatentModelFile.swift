@@ -45,8 +45,9 @@ enum LatentModelFile {
     }
 
     /// Writes a grid of images, atomically.
-    static func writeGrid(_ images: Tensor, columns: Int, rowLabels: [String] = [], scale: Int = 2, to path: String) throws {
-        try ImageGrid(columns: columns, padding: 2, scale: scale, rowLabels: rowLabels).writePNG(images, to: URL(fileURLWithPath: path))
+    static func writeGrid(_ images: Tensor, columns: Int, rowLabels: [String] = [], padding: Int = 2, scale: Int = 2,
+                          to path: String) throws {
+        try ImageGrid(columns: columns, padding: padding, scale: scale, rowLabels: rowLabels).writePNG(images, to: URL(fileURLWithPath: path))
     }
 
     /// Writes `metrics.json` of a latent-space command.
