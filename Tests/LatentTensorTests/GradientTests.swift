@@ -43,6 +43,13 @@ import Testing
     @Test func abs() { checkGradients([awayFromZero([3, 4], seed: 17)]) { $0[0].abs() } }
     @Test func softmax() { checkGradients([a * 2]) { $0[0].softmax() } }
     @Test func logSoftmax() { checkGradients([a * 2]) { $0[0].logSoftmax() } }
+    @Test func logSumExp() {
+        checkGradients([a * 2]) { $0[0].logSumExp(axis: 1) }
+        checkGradients([a * 2]) { $0[0].logSumExp(axis: 0, keepDims: true) }
+        // Terms far beyond Float's exponent range stay finite: log(e^100 + e^100) = 100 + log 2.
+        let big = Variable(Tensor(shape: [1, 2], scalars: [100, 100])).logSumExp(axis: 1)
+        #expect(Swift.abs(big.value.scalars[0] - (100 + 0.6931472)) < 1e-4)
+    }
     @Test func sumAndMean() {
         checkGradients([a]) { $0[0].sum() }
         checkGradients([a]) { $0[0].mean() }

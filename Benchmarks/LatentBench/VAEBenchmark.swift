@@ -1,0 +1,79 @@
+import Foundation
+import Latent
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `vae` workload of BENCHMARKS.md: 784-400-(μ, log σ² D)-400-784, ReLU, Bernoulli decoder
+/// (BCE on logits summed over pixels), closed-form KL to 𝒩(0, I), Adam 1e-3, batch 128, on the
+/// 60k MNIST training images. Prints per epoch the wall and CPU seconds and the test negative
+/// ELBO, then the median s/epoch and the importance-weighted NLL.
+///
+/// Flags: `--data DIR` (default ../shared/data/mnist), `--epochs N` (10), `--latent D` (20),
+/// `--threads T` (2), `--seed S` (1), `--iwae K` (100; 0 skips), `--train-limit N`.
+/// Peer: `Benchmarks/peers/vae_torch.py` with the same flags.
+func runVAEBenchmark(arguments: [String]) throws {
+    func value(_ flag: String) -> String? {
+        guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count else { return nil }
+        return arguments[i + 1]
+    }
+    let data = value("--data") ?? "../shared/data/mnist"
+    let epochs = Int(value("--epochs") ?? "") ?? 10
+    let latent = Int(value("--latent") ?? "") ?? 20
+    let threads = Int(value("--threads") ?? "") ?? 2
+    let seed = UInt64(value("--seed") ?? "") ?? 1
+    let iwae = Int(value("--iwae") ?? "") ?? 100
+    Threads.set(threads)
+    var train = try MNIST.dataset(directory: data, split: .train)
+    let test = try MNIST.dataset(directory: data, split: .test)
+    if let n = Int(value("--train-limit") ?? ""), n < train.count { train = train.split(first: n).first }
+
+    var config = VAE.Config(inputSize: 784, hidden: [400], latentSize: latent)
+    config.seed = seed
+    var training = TrainingConfig()
+    training.epochs = epochs
+    training.batchSize = 128
+    training.learningRate = 1e-3
+    training.seed = seed
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("latent-bench-vae-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+
+    // Seconds per epoch exclude the test evaluation and checkpoint, as the peer's do.
+    var wall: [Double] = [], cpu: [Double] = []
+    var epochStart = Date(), cpuStart = cpuSeconds()
+    let (model, trainer) = try VAETraining.run(model: config, training: training, train: train, test: test, runDirectory: dir) { event in
+        if event.batch == event.batches && event.epochSummary == nil {
+            wall.append(Date().timeIntervalSince(epochStart))
+            cpu.append(cpuSeconds() - cpuStart)
+        }
+        if let summary = event.epochSummary {
+            print(String(format: "epoch %d: %.3f s (%.3f s CPU), test negative ELBO %.2f", event.epoch, wall.last ?? 0, cpu.last ?? 0,
+                         summary["test_negative_elbo"] ?? .nan))
+            epochStart = Date()
+            cpuStart = cpuSeconds()
+        }
+    }
+    let elbo = trainer.history.last?["test_negative_elbo"] ?? .nan
+    var nll = Double.nan
+    if iwae > 0 {
+        nll = model.importanceWeightedNLL(test.inputs, samples: iwae)
+        print(String(format: "IWAE NLL (k = %d): %.2f", iwae, nll))
+    }
+    print(String(format: "latent vae (latent %d): median %.3f s/epoch (%.3f s CPU), test negative ELBO %.2f, IWAE NLL %.2f",
+                 latent, median(wall), median(cpu), elbo, nll))
+}
+
+/// User + system CPU seconds of this process so far.
+private func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
+private func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Latent
+
+/// The VAE tour: a 2-d latent space to look at (the manifold of digits and the codes of the test
+/// images), and a 20-d one to generate from (samples and a walk between two digits).
+struct VAESection: DemoSection {
+    let key = "vae", title = "A variational autoencoder (generating digits)"
+
+    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Any]) {
+        let dir = try context.folder(key)
+        var figures: [String: Any] = [:]
+        var blocks: [HTMLReport.Block] = [
+            .paragraph("The encoder predicts a Gaussian over codes instead of a point, a code is drawn from it (z = μ + σ·ε, so gradients reach μ and σ), and the decoder turns the code into pixel probabilities. Training maximises the evidence lower bound: reconstruction minus the KL divergence that pulls every posterior toward N(0, I). That pull is what makes the space smooth enough to sample from and walk through."),
+        ]
+        var models: [Int: VAE] = [:]
+        var rows: [[String]] = []
+        for latent in [2, 20] {
+            var config = VAE.Config(inputSize: 784, hidden: context.quick ? [128] : [400], latentSize: latent)
+            config.seed = context.seed
+            var training = TrainingConfig()
+            training.epochs = context.quick ? 1 : (latent == 2 ? 20 : 12)
+            training.seed = context.seed
+            let runDir = try context.folder("\(key)/latent\(latent)")
+            let started = Date()
+            let (model, trainer) = try VAETraining.run(model: config, training: training, train: context.train, test: context.test,
+                                                       runDirectory: runDir, onEvent: context.progress.update)
+            let seconds = Date().timeIntervalSince(started)
+            let last = trainer.history.last ?? [:]
+            let iwaeImages = min(context.test.count, context.quick ? 50 : 500)
+            let nll = model.importanceWeightedNLL(context.test.inputs.rows(0..<iwaeImages), samples: context.quick ? 10 : 100)
+            models[latent] = model
+            rows.append(["\(latent)", "\(training.epochs)", String(format: "%.1f", last["test_reconstruction"] ?? .nan),
+                         String(format: "%.1f", last["test_kl"] ?? .nan), String(format: "%.1f", last["test_negative_elbo"] ?? .nan),
+                         String(format: "%.1f", nll), "\(model.activeUnits(context.test.inputs).count)", duration(seconds)])
+            figures["latent\(latent)"] = ["test_negative_elbo": last["test_negative_elbo"] ?? .nan, "iwae_nll": nll,
+                                          "epochs": trainer.history, "seconds": seconds]
+        }
+        blocks.append(.table(header: ["latent", "epochs", "reconstruction", "KL", "−ELBO", "NLL (IWAE)", "active units", "time"], rows: rows))
+        blocks.append(.paragraph("Nats per test image. The importance-weighted NLL (k samples from the encoder, combined in double precision) is a tighter bound than the ELBO, so it is lower."))
+
+        // The 2-d space: decode a grid over the prior's quantiles; plot where the test digits land.
+        if let small = models[2] {
+            let grid = context.quick ? 8 : 20
+            try ImageGrid(columns: grid, padding: 0, scale: 1).writePNG(small.decode(try LatentGrid.codes(small, size: grid)),
+                                                                      to: URL(fileURLWithPath: dir + "/manifold.png"))
+            var scatter = ScatterPlot(points: small.encodeInBatches(context.test.inputs), labels: context.test.labels,
+                                      title: "Test codes of the 2-d VAE by digit")
+            scatter.xLabel = "z0"
+            scatter.yLabel = "z1"
+            try scatter.writePNG(to: URL(fileURLWithPath: dir + "/codes.png"))
+            blocks.append(.image(path: "\(key)/manifold.png", caption: "The learned manifold: a \(grid)×\(grid) grid over the 5–95 % quantiles of the prior in the 2-d latent space, decoded", width: nil))
+            blocks.append(.image(path: "\(key)/codes.png", caption: "Where the test digits' codes (posterior means) lie", width: nil))
+        }
+        // The 20-d space: samples from the prior and a walk between two test digits.
+        if let large = models[20] {
+            var rng = RandomGenerator(seed: context.seed)
+            try ImageGrid(columns: 16, padding: 2, scale: 2).writePNG(large.sample(count: 64, using: &rng),
+                                                                    to: URL(fileURLWithPath: dir + "/samples.png"))
+            let labels = context.test.labels ?? []
+            let a = labels.firstIndex(of: 4) ?? 0, b = labels.firstIndex(of: 9) ?? 1
+            let codes = large.encode(context.test.inputs.gatherRows([a, b]))
+            let d = large.latentSize
+            var strip: [Tensor] = []
+            for kind in LatentInterpolation.allCases {
+                let path = kind.path(from: Array(codes.scalars[0..<d]), to: Array(codes.scalars[d..<2 * d]), steps: 10)
+                strip += [context.test.inputs.rows(a..<a + 1), large.decode(path), context.test.inputs.rows(b..<b + 1)]
+            }
+            try ImageGrid(columns: 12, padding: 2, scale: 2, rowLabels: LatentInterpolation.allCases.map(\.rawValue))
+                .writePNG(Tensor.concat(strip, axis: 0), to: URL(fileURLWithPath: dir + "/interpolation.png"))
+            blocks.append(.image(path: "\(key)/samples.png", caption: "New digits: codes drawn from N(0, I), decoded by the 20-d VAE", width: nil))
+            blocks.append(.image(path: "\(key)/interpolation.png", caption: "From one test digit to another through the 20-d latent space, on a straight line and on the great circle (the originals at the ends)", width: nil))
+        }
+        return (HTMLReport.Section(title, blocks: blocks), figures)
+    }
+}

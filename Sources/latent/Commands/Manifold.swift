@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent manifold MODEL`: the decoded grid over two latent dimensions and the codes of the test set.
+struct Manifold: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decode a grid over the prior's quantiles of two latent dimensions; plot the test codes by label.",
+        discussion: """
+            Writes manifold.png (a --grid × --grid picture: dimension x left to right, y bottom \
+            to top, every other dimension at the prior's median), codes.png (the test images' codes \
+            coloured by digit: the chosen dimensions, the codes themselves for a 2-d model, or \
+            their two principal axes) and metrics.json. A model with more than two latent \
+            dimensions needs --dims for the grid (or --no-grid for the scatter alone).
+            """)
+
+    @Argument(help: ArgumentHelp("A model.safetensors written by `latent train vae`.", valueName: "model"))
+    var model: String
+
+    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(help: ArgumentHelp("The two latent dimensions of the grid, e.g. 0,1.", valueName: "x,y"))
+    var dims: String?
+
+    @Option(help: "Images per side of the grid.")
+    var grid: Int = 20
+
+    @Flag(help: "Only the scatter of codes (any latent size).")
+    var noGrid = false
+
+    @Option(help: ArgumentHelp("Output folder (default: runs/manifold-<time>).", valueName: "dir"))
+    var out: String?
+
+    func validate() throws {
+        if grid < 2 { throw ValidationError("--grid must be at least 2, got \(grid).") }
+        if dims != nil && dimensions() == nil { throw ValidationError("--dims must be two different latent dimensions like 0,1, got '\(dims!)'.") }
+    }
+
+    func dimensions() -> (Int, Int)? {
+        guard let dims else { return nil }
+        let parts = dims.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let x = parts[0], let y = parts[1], x != y else { return nil }
+        return (x, y)
+    }
+
+    func run() throws {
+        compute.apply()
+        let vae = try LatentModelFile.load(model)
+        let chosen = dimensions()
+        var gridCodes: Tensor?
+        if !noGrid {
+            let result = Result { () throws(LatentSpaceError) -> Tensor in try LatentGrid.codes(vae, dimensions: chosen, size: grid) }
+            switch result {
+            case .success(let codes): gridCodes = codes
+            case .failure(.dimensionsRequired(let d)):
+                throw CLIError("\(model): \(LatentSpaceError.dimensionsRequired(latentSize: d).description) with --dims, or pass --no-grid for the scatter of codes alone")
+            case .failure(let error): throw CLIError("\(model): \(error.description)")
+            }
+        }
+        let (_, test, _) = try dataOptions.load()
+        try LatentModelFile.check(test, fits: vae, path: model)
+        let dir = try RunDirectory.make(out, name: "manifold")
+        if let gridCodes {
+            try LatentModelFile.writeGrid(vae.decodeInBatches(gridCodes), columns: grid, padding: 0, scale: 1, to: dir + "/manifold.png")
+        }
+        let codes = vae.encodeInBatches(test.inputs)
+        let (points, axes) = try LatentGrid.plane(codes, dimensions: chosen)
+        var scatter = ScatterPlot(points: points, labels: test.labels, title: "Codes of \(test.count) test images by digit")
+        scatter.xLabel = axes.0
+        scatter.yLabel = axes.1
+        try scatter.writePNG(to: URL(fileURLWithPath: dir + "/codes.png"))
+        try LatentModelFile.writeMetrics(["command": "manifold", "model": model, "grid": noGrid ? 0 : grid,
+                                          "dimensions": chosen.map { [$0.0, $0.1] } ?? (vae.latentSize == 2 ? [0, 1] : []),
+                                          "scatter_axes": [axes.0, axes.1], "test_samples": test.count], to: dir)
+        var rows = [("model", "\(model): \(vae.config.summary)")]
+        if gridCodes != nil { rows.append(("manifold", dir + "/manifold.png (\(grid)×\(grid))")) }
+        rows.append(("codes", dir + "/codes.png (\(axes.0), \(axes.1))"))
+        print(summaryTable(rows))
+    }
+}
