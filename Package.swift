@@ -27,8 +27,12 @@ let package = Package(
         .target(name: "LatentModels", dependencies: ["LatentNN"], swiftSettings: kernelFlags),
         .target(name: "LatentPlot", dependencies: ["LatentTensor", "CLatentZlib"],
                 swiftSettings: kernelFlags),
+        // Optimised in debug builds too: its tests train real word2vec models, which unoptimised
+        // SIMD code runs ~100× slower.
+        .target(name: "LatentText", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS"],
+                swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Latent",
-                dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot"]),
+                dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentText"]),
         .executableTarget(name: "latent",
                           dependencies: ["Latent",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -41,6 +45,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot"]),
+        .testTarget(name: "LatentTextTests", dependencies: ["LatentText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentCLITests", dependencies: ["Latent"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,3 +4,4 @@
 @_exported import LatentNN
 @_exported import LatentModels
 @_exported import LatentPlot
+@_exported import LatentText
