@@ -29,7 +29,8 @@ let package = Package(
                 swiftSettings: kernelFlags),
         // Optimised in debug builds too: its tests train real word2vec models, which unoptimised
         // SIMD code runs ~100× slower.
-        .target(name: "LatentText", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS"],
+        .target(name: "CLatentText"),
+        .target(name: "LatentText", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS", "CLatentText"],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Latent",
                 dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentText"]),

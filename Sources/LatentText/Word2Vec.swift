@@ -118,7 +118,7 @@ final class Word2VecTrainer: @unchecked Sendable {
     let input: AlignedBuffer
     let output: AlignedBuffer
     let sigmoid: [Float]
-    let noise: [Int32]
+    let noise: [UInt64]
     let tree: HuffmanTree?
     /// Per word: keep it when 32 random bits fall below this (subsampling); 2^32 keeps always.
     let keep: [UInt64]
@@ -133,13 +133,13 @@ final class Word2VecTrainer: @unchecked Sendable {
         threads = config.threads ?? Threads.count
         stride = (config.vectorSize + 7) / 8 * 8
         let v = vocabulary.count
-        // Input rows start uniform in ±0.5/dim (the C tool's and gensim's scale); output rows at zero.
+        // Input rows start uniform in ±1/dim (gensim 4's scale; the C tool uses ±0.5/dim); output rows at zero.
         input = AlignedBuffer(count: v * stride)
         var rng = RandomGenerator(seed: config.seed)
         let scale = 1 / Float(config.vectorSize)
         for w in 0..<v {
             let row = input.pointer + w * stride
-            for d in 0..<config.vectorSize { row[d] = (rng.nextFloat() - 0.5) * scale }
+            for d in 0..<config.vectorSize { row[d] = (rng.nextFloat() * 2 - 1) * scale }
         }
         output = AlignedBuffer(count: max(1, config.hierarchicalSoftmax ? v - 1 : v) * stride)
         sigmoid = (0..<Word2VecKernels.sigmoidTableSize).map { i in
@@ -147,28 +147,8 @@ final class Word2VecTrainer: @unchecked Sendable {
             return Float(1 / (1 + exp(-Double(x))))
         }
         tree = config.hierarchicalSoftmax ? HuffmanTree(counts: vocabulary.counts) : nil
-        noise = config.negative > 0 ? Word2VecTrainer.noiseTable(counts: vocabulary.counts, power: config.nsExponent) : [0]
+        noise = config.negative > 0 ? AliasTable(counts: vocabulary.counts, power: config.nsExponent).entries : [0]
         keep = Word2VecTrainer.keepThresholds(counts: vocabulary.counts, sample: config.sample)
-    }
-
-    /// Word ids repeated in proportion to count^power: a draw is one table read. The table has
-    /// 64 entries per word (at least 1M, at most 100M), so even the rarest word's share is
-    /// represented to within a few per cent.
-    static func noiseTable(counts: [Int], power: Double) -> [Int32] {
-        let weights = counts.map { pow(Double($0), power) }
-        let total = weights.reduce(0, +)
-        let size = min(100_000_000, max(1_000_000, counts.count * 64))
-        var table = [Int32](repeating: 0, count: size)
-        var word = 0
-        var cumulative = weights[0] / total
-        for i in 0..<size {
-            table[i] = Int32(word)
-            if Double(i + 1) / Double(size) > cumulative && word < counts.count - 1 {
-                word += 1
-                cumulative += weights[word] / total
-            }
-        }
-        return table
     }
 
     /// gensim's subsampling: keep probability `(sqrt(c / t) + 1) · t / c` with `t = sample · total`.
@@ -228,7 +208,11 @@ final class Word2VecTrainer: @unchecked Sendable {
         let scratch = AlignedBuffer(count: 2 * s)
         let maxLength = config.maxSentenceLength
         let sentence = UnsafeMutablePointer<Int32>.allocate(capacity: maxLength)
-        defer { sentence.deallocate() }
+        let targets = UnsafeMutablePointer<Int32>.allocate(capacity: config.negative + 1)
+        defer {
+            sentence.deallocate()
+            targets.deallocate()
+        }
         var random = seed
         var length = 0, raw = 0, kept = 0
         var lastReport = clock.now
@@ -247,7 +231,7 @@ final class Word2VecTrainer: @unchecked Sendable {
                 input: input.pointer, output: output.pointer, stride: s, sigmoid: sig.baseAddress!,
                 noise: noiseTable.baseAddress!, noiseCount: noiseTable.count, negative: config.negative,
                 offsets: offsets.baseAddress!, codes: codes.baseAddress!, points: points.baseAddress!,
-                gradient: scratch.pointer, hidden: scratch.pointer + s)
+                gradient: scratch.pointer, hidden: scratch.pointer + s, targets: targets)
 
             func flush() {
                 let done = progress.add(raw, ordering: .relaxed).newValue

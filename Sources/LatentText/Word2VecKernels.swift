@@ -1,3 +1,5 @@
+import CLatentText
+
 /// The hot loops of word2vec: one function per variant, each training on one sentence.
 ///
 /// As in the original C tool and gensim's `word2vec_inner.pyx`, these functions know nothing of
@@ -10,8 +12,8 @@
 /// so every vector operation is whole `SIMD8<Float>` blocks (AVX2 + FMA with `-target-cpu
 /// haswell`) and the padding stays zero because it only ever receives `g * 0`.
 enum Word2VecKernels {
-    /// `sigmoid(x)` is tabulated on `[-maxExp, maxExp]` and clipped outside (the C tool's choice:
-    /// beyond ±6 the gradient is below 0.25 %).
+    /// `sigmoid(x)` is tabulated on `[-maxExp, maxExp]`; beyond it a step is skipped (gensim's
+    /// choice: the gradient there is below 0.25 % or the example is hopeless).
     static let maxExp: Float = 6
     static let sigmoidTableSize = 1000
 
@@ -26,9 +28,9 @@ enum Word2VecKernels {
         var stride: Int
         /// `sigmoidTableSize` values of the logistic function on `[-maxExp, maxExp)`.
         var sigmoid: UnsafePointer<Float>
-        /// Word ids drawn with probability ∝ count^0.75 (negative sampling only).
-        var noise: UnsafePointer<Int32>
-        /// Entries in `noise`.
+        /// The alias table of the noise distribution ∝ count^0.75 (negative sampling only).
+        var noise: UnsafePointer<UInt64>
+        /// Entries in `noise` (the vocabulary size).
         var noiseCount: Int
         /// Negative samples per positive one.
         var negative: Int
@@ -41,6 +43,8 @@ enum Word2VecKernels {
         /// context average for CBOW.
         var gradient: UnsafeMutablePointer<Float>
         var hidden: UnsafeMutablePointer<Float>
+        /// Scratch for the `negative + 1` target ids of one example.
+        var targets: UnsafeMutablePointer<Int32>
     }
 
     // MARK: Random numbers
@@ -50,6 +54,15 @@ enum Word2VecKernels {
     static func nextRandom(_ r: inout UInt64) -> UInt64 {
         r = r &* 25_214_903_917 &+ 11
         return r
+    }
+
+    /// A noise word: a uniform entry of the alias table, kept or replaced by its alias.
+    @inline(__always)
+    static func noiseWord(_ c: Context, _ r: inout UInt64) -> Int32 {
+        let i = randomBelow(c.noiseCount, &r)
+        let entry = c.noise[i]
+        let u = UInt32(truncatingIfNeeded: nextRandom(&r) >> 16)
+        return u < UInt32(truncatingIfNeeded: entry) ? Int32(truncatingIfNeeded: i) : Int32(truncatingIfNeeded: entry >> 32)
     }
 
     /// A uniform integer in `0..<n` from the high bits of the next state (multiply-shift, no division).
@@ -127,15 +140,6 @@ enum Word2VecKernels {
         for i in 0..<(stride >> 3) { setBlock(p, i, block(p, i) * s) }
     }
 
-    /// `(label - sigmoid(f)) * alpha`, with sigmoid clipped to 0 or 1 beyond ±maxExp.
-    @inline(__always)
-    static func gradient(_ f: Float, label: Float, alpha: Float, _ table: UnsafePointer<Float>) -> Float {
-        if f >= maxExp { return (label - 1) * alpha }
-        if f <= -maxExp { return label * alpha }
-        let k = Int((f + maxExp) * (Float(sigmoidTableSize) / maxExp / 2))
-        return (label - table[k]) * alpha
-    }
-
     // MARK: One positive example against its targets
 
     /// Negative sampling for one (input row, true word) pair: the true word's output row with
@@ -145,19 +149,27 @@ enum Word2VecKernels {
     static func negativeSampling(_ c: Context, input l1: UnsafeMutablePointer<Float>, word: Int32, alpha: Float,
                                  random: inout UInt64) {
         let s = c.stride
+        // Draw every target first and prefetch their rows: the noise rows are random places in
+        // a matrix larger than the cache, and fetching them together overlaps the misses.
+        c.targets[0] = word
+        for d in 1...c.negative { c.targets[d] = noiseWord(c, &random) }
         for d in 0...c.negative {
-            let target: Int32
-            let label: Float
-            if d == 0 {
-                target = word
-                label = 1
-            } else {
-                target = c.noise[randomBelow(c.noiseCount, &random)]
-                if target == word { continue }
-                label = 0
+            let row = UnsafeRawPointer(c.output + Int(c.targets[d]) &* s)
+            var offset = 0
+            while offset < s &* 4 {
+                latent_prefetch_write(row + offset)
+                offset &+= 64
             }
+        }
+        for d in 0...c.negative {
+            let target = c.targets[d]
+            if d > 0 && target == word { continue }
+            let label: Float = d == 0 ? 1 : 0
             let l2 = c.output + Int(target) &* s
-            let g = gradient(dot(l1, l2, s), label: label, alpha: alpha, c.sigmoid)
+            let f = dot(l1, l2, s)
+            // Saturated logits carry (almost) no gradient; skip them as gensim does.
+            if f <= -maxExp || f >= maxExp { continue }
+            let g = (label - c.sigmoid[Int((f + maxExp) * (Float(sigmoidTableSize) / maxExp / 2))]) * alpha
             exchange(g, input: l1, output: l2, gradient: c.gradient, s)
         }
     }
