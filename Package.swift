@@ -46,7 +46,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot"]),
-        .testTarget(name: "LatentTextTests", dependencies: ["LatentText"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentCLITests", dependencies: ["Latent"]),
     ],
     swiftLanguageModes: [.v6]

@@ -114,7 +114,7 @@ public struct Tokenizer: Sendable, Codable, Equatable {
         }
         // A token straddling the end of the range is ours: read on until it ends.
         while scanner.inToken && position < file.size {
-            let n = try file.read(into: buffer, count: Swift.min(4096, file.size - position), at: position)
+            let n = try file.read(into: buffer, count: Swift.min(bufferSize, 4096, file.size - position), at: position)
             if n == 0 { break }
             position += n
             if scanner.scan(UnsafeBufferPointer(start: buffer, count: n), stopAtSeparator: true,
