@@ -34,7 +34,6 @@ import Testing
         let kv = model.vectors
         let related = try Word2VecTests.related.map { try kv.similarity($0.0, $0.1) }
         let unrelated = try Word2VecTests.unrelated.map { try kv.similarity($0.0, $0.1) }
-        print("GloVe related \(related) unrelated \(unrelated)")
         #expect(related.reduce(0, +) > unrelated.reduce(0, +) + 0.3, "related \(related) unrelated \(unrelated)")
     }
 }

@@ -28,8 +28,6 @@ import Testing
         let kv = model.vectors
         let rel = try related.map { try kv.similarity($0.0, $0.1) }
         let unrel = try unrelated.map { try kv.similarity($0.0, $0.1) }
-        print(model.config.architecture, model.config.hierarchicalSoftmax ? "hs" : "neg", "related", rel, "unrelated", unrel,
-              "neighbours of taliban", try kv.mostSimilar(positive: ["taliban"], topN: 5).map(\.word))
         for (r, u) in zip(rel, unrel) {
             let margin: Float = r - u
             #expect(margin > 0.1, "related \(rel) vs unrelated \(unrel)")
