@@ -30,8 +30,13 @@ let package = Package(
                 swiftSettings: kernelFlags),
         .target(name: "LatentManifold", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS", "CLatentFFTW"],
                 swiftSettings: kernelFlags),
+        // Optimised in debug builds too: its tests train real word2vec models, which unoptimised
+        // SIMD code runs ~100× slower.
+        .target(name: "CLatentText"),
+        .target(name: "LatentText", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS", "CLatentText"],
+                swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Latent",
-                dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentManifold"]),
+                dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentManifold", "LatentText"]),
         .executableTarget(name: "latent",
                           dependencies: ["Latent",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -44,8 +49,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot"]),
-        .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentIO"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentIO"], resources: [.copy("Fixtures"), "LatentText"]),
         .testTarget(name: "LatentCLITests", dependencies: ["Latent"]),
     ],
     swiftLanguageModes: [.v6]

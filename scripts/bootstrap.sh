@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing Latent needs on a fresh Debian machine, only when missing:
+<<<<<<< HEAD
 # OpenBLAS (cblas + LAPACK), FFTW (single precision, for FFT-accelerated t-SNE) and zlib headers
 # for the build; numpy and safetensors for the test that loads a Latent checkpoint in Python.
+=======
+# OpenBLAS (cblas + LAPACK) and zlib headers for the build; numpy and safetensors for the test
+# that loads a Latent checkpoint in Python, gensim for the test that loads Latent's word vectors.
+>>>>>>> text
 # Safe to run repeatedly.
 set -euo pipefail
 
@@ -20,9 +25,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if command -v python3 >/dev/null && ! python3 -c "import numpy, safetensors" 2>/dev/null; then
-    echo "bootstrap: installing numpy and safetensors for Python" >&2
-    python3 -m pip install -q numpy safetensors 2>&1 | grep -v -i "warning" >&2 || true
+if command -v python3 >/dev/null && ! python3 -c "import numpy, safetensors, gensim" 2>/dev/null; then
+    echo "bootstrap: installing numpy, safetensors and gensim for Python" >&2
+    python3 -m pip install -q numpy safetensors gensim 2>&1 | grep -v -i "warning" >&2 || true
 fi
 
 if ! command -v swift >/dev/null; then
