@@ -126,4 +126,64 @@ import Testing
         #expect(shapes["discriminator.3.weight"] == [128, 64, 4, 4])
         #expect(shapes["discriminator.7.weight"] == [1, 6272])
     }
+
+    static func tinyRun(epochs: Int, dir: String?) throws -> GANTrainer {
+        var config = GAN.Config(kind: .mlp, latentSize: 4)
+        config.dataSize = 2
+        config.generatorHidden = [8]
+        config.discriminatorHidden = [8]
+        config.outputActivation = .identity
+        var training = GANTrainingConfig()
+        training.epochs = epochs
+        training.batchSize = 16
+        training.discriminatorSteps = 2
+        training.generatorSteps = 2
+        training.labelSmoothing = 0.1
+        return try GANTrainer(gan: try GAN(config), config: training, runDirectory: dir)
+    }
+
+    @Test func resumedRunEndsBitIdenticalAndBadFilesAreClearErrors() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("latent-gan-\(UUID())").path
+        for sub in ["a", "b"] { try FileManager.default.createDirectory(atPath: base + "/" + sub, withIntermediateDirectories: true) }
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let data = Dataset(inputs: Self.ring(100, seed: 5))
+        let full = try Self.tinyRun(epochs: 3, dir: base + "/a")
+        try full.fit(data)
+        // Interrupt after the first epoch's checkpoint, then resume in a fresh trainer.
+        struct Stop: Error {}
+        let first = try Self.tinyRun(epochs: 3, dir: base + "/b")
+        #expect(throws: Stop.self) { try first.fit(data, afterEpoch: { if $0 == 1 { throw Stop() } }) }
+        let resumed = try Self.tinyRun(epochs: 3, dir: base + "/b")
+        try resumed.resume()
+        try resumed.fit(data)
+        for ((name, a), (_, b)) in zip(full.gan.stateDict(), resumed.gan.stateDict()) {
+            #expect(a == b, "\(name) differs after resume")
+        }
+        #expect(full.history.count == 4 && resumed.history.count == 4)
+
+        // A latent size other than the checkpoint's.
+        var other = GAN.Config(kind: .mlp, latentSize: 5)
+        other.dataSize = 2
+        other.generatorHidden = [8]
+        other.discriminatorHidden = [8]
+        other.outputActivation = .identity
+        var training = GANTrainingConfig()
+        training.epochs = 3
+        let wrongLatent = try GANTrainer(gan: try GAN(other), config: training, runDirectory: base + "/b")
+        #expect { try wrongLatent.resume() } throws: { "\($0)".contains("4-dimensional latent codes") && "\($0)".contains("asks for 5") }
+        let model = try GAN.load(path: base + "/b/model.safetensors")
+        #expect(throws: GANError.latentSize(expected: 4, got: 5)) { try model.generator.generate(Tensor(shape: [3, 5])) }
+
+        // A generator and a discriminator that do not belong together: the tensors of a 2-d MLP
+        // GAN's generator next to an MNIST dcgan's discriminator, under the MLP config.
+        let dcgan = try GAN(GAN.Config(kind: .dcgan))
+        let state = try SafeTensors.read(path: base + "/b/model.safetensors")
+        let mixed = state.tensors.filter { $0.name.hasPrefix("generator.") }.map { ($0.name, $0.tensor) }
+            + dcgan.stateDict().filter { $0.0.hasPrefix("discriminator.") }
+        try SafeTensors.write(tensors: mixed, metadata: state.metadata, to: base + "/mixed.safetensors")
+        #expect { try GAN.load(path: base + "/mixed.safetensors") } throws: { error in
+            let m = "\(error)"
+            return m.contains("mixed.safetensors") && m.contains("the discriminator does not match the mlp GAN")
+        }
+    }
 }
