@@ -12,5 +12,5 @@ struct LatentCommand: ParsableCommand {
             metrics.json and pictures. Start with `latent demo`.
             """,
         version: "0.1.0",
-        subcommands: [Demo.self, Train.self, Evaluate.self])
+        subcommands: [Demo.self, Train.self, Evaluate.self, GANCommand.self])
 }
