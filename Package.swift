@@ -25,7 +25,7 @@ let package = Package(
                 swiftSettings: kernelFlags),
         .target(name: "LatentNN", dependencies: ["LatentTensor", "LatentIO"],
                 swiftSettings: kernelFlags),
-        .target(name: "LatentModels", dependencies: ["LatentNN"], swiftSettings: kernelFlags),
+        .target(name: "LatentModels", dependencies: ["LatentNN", "CLatentBLAS"], swiftSettings: kernelFlags),
         .target(name: "LatentPlot", dependencies: ["LatentTensor", "LatentIO", "CLatentZlib"],
                 swiftSettings: kernelFlags),
         .target(name: "LatentManifold", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS", "CLatentFFTW"],

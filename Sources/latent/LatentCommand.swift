@@ -13,8 +13,8 @@ struct LatentCommand: ParsableCommand {
             """,
         version: "0.1.0",
 <<<<<<< HEAD
-        subcommands: [Demo.self, Train.self, Evaluate.self, Reconstruct.self, Encode.self, Embed.self, Sample.self, Interpolate.self, Arithmetic.self, Manifold.self, Conditional.self])
+        subcommands: [Demo.self, Train.self, Evaluate.self, Reconstruct.self, Encode.self, Embed.self, Sample.self, Interpolate.self, Arithmetic.self, Manifold.self, Conditional.self, Words.self])
 =======
-        subcommands: [Demo.self, Train.self, Evaluate.self, Words.self])
->>>>>>> text
+        subcommands: [Demo.self, Train.self, Evaluate.self, GANCommand.self])
+>>>>>>> gan
 }

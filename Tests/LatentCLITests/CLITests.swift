@@ -150,7 +150,8 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(html.contains("classifier/loss.png"))
-        for file in ["metrics.json", "data/digits.png", "classifier/loss.png", "classifier/model.safetensors"] {
+        for file in ["metrics.json", "data/digits.png", "classifier/loss.png", "classifier/model.safetensors",
+                     "gan/model.safetensors", "gan/progression.png", "gan/frechet.png"] {
             #expect(FileManager.default.fileExists(atPath: dir.path + "/" + file), "demo lacks \(file)")
         }
     }

@@ -13,6 +13,18 @@ public struct TrainingEvent: Sendable {
     public var remaining: Double
     /// Set on the last event of an epoch: that epoch's mean loss and evaluation figures.
     public var epochSummary: [String: Double]?
+
+    /// An event; other training loops (e.g. `GANTrainer`) report progress with the same type.
+    public init(epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Float, samplesPerSecond: Double,
+                elapsed: Double, remaining: Double, epochSummary: [String: Double]?) {
+        self.epoch = epoch; self.epochs = epochs
+        self.batch = batch; self.batches = batches
+        self.loss = loss
+        self.samplesPerSecond = samplesPerSecond
+        self.elapsed = elapsed
+        self.remaining = remaining
+        self.epochSummary = epochSummary
+    }
 }
 
 /// The epoch loop shared by every gradient-trained model: seeded shuffled mini-batches, the

@@ -1,5 +1,17 @@
+import CLatentBLAS
+
 // 2-d convolution and transposed convolution as GEMMs over im2col columns, in PyTorch's layouts:
 // input [N, C, H, W]; conv weight [Cout, Cin, kh, kw]; transposed-conv weight [Cin, Cout, kh, kw].
+
+/// The sums of the rows of a row-major `rows × columns` matrix (bias gradients), as one GEMV
+/// against a vector of ones: `sum(axis:)` would walk each row as a serial scalar chain.
+func rowSums(_ m: Tensor, rows: Int, columns: Int) -> Tensor {
+    let out = Tensor(shape: [rows])
+    let ones = Tensor(shape: [columns], repeating: 1)
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(columns), 1, m.storage.pointer, Int32(columns),
+                ones.storage.pointer, 1, 0, out.storage.pointer, 1)
+    return out
+}
 
 extension Variable {
     /// Cross-correlation of `[N, Cin, H, W]` with `weight` `[Cout, Cin, kh, kw]`, plus `bias`
@@ -30,7 +42,7 @@ extension Variable {
             }
             let dw = weight.requiresGrad ? gm.matmul(cols, transposeOther: true).reshaped(weight.shape) : nil
             var grads = [dx, dw]
-            if let bias { grads.append(bias.requiresGrad ? gm.sum(axis: 1) : nil) }
+            if let bias { grads.append(bias.requiresGrad ? rowSums(gm, rows: cout, columns: n * geo.positions) : nil) }
             return grads
         }
     }
@@ -66,7 +78,7 @@ extension Variable {
             var grads = [dx, dw]
             if let bias {
                 grads.append(bias.requiresGrad
-                             ? g.reshaped([n, cout, oh * ow]).sum(axis: 2).sum(axis: 0) : nil)
+                             ? rowSums(g, rows: n * cout, columns: oh * ow).reshaped([n, cout]).sum(axis: 0) : nil)
             }
             return grads
         }

@@ -36,10 +36,10 @@ struct Demo: ParsableCommand {
         var metrics: [String: Any] = ["quick": quick, "seed": compute.seed, "threads": Threads.count,
                                       "train_samples": context.train.count, "test_samples": context.test.count]
 <<<<<<< HEAD
-        let sections: [any DemoSection] = [DataSection(), ClassifierSection(), AutoencoderSection(), ManifoldSection(), VAESection()]
+        let sections: [any DemoSection] = [DataSection(), ClassifierSection(), AutoencoderSection(), ManifoldSection(), VAESection(), WordsSection()]
 =======
-        let sections: [any DemoSection] = [DataSection(), ClassifierSection(), WordsSection()]
->>>>>>> text
+        let sections: [any DemoSection] = [DataSection(), ClassifierSection(), GANSection()]
+>>>>>>> gan
         for section in sections {
             progress.note("— \(section.title)")
             let (html, figures) = try section.run(context)
