@@ -49,7 +49,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot"]),
-        .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentIO"], resources: [.copy("Fixtures"), "LatentText"]),
+        .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentIO"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentCLITests", dependencies: ["Latent"]),
     ],
     swiftLanguageModes: [.v6]

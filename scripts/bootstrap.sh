@@ -1,12 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Latent needs on a fresh Debian machine, only when missing:
-<<<<<<< HEAD
 # OpenBLAS (cblas + LAPACK), FFTW (single precision, for FFT-accelerated t-SNE) and zlib headers
-# for the build; numpy and safetensors for the test that loads a Latent checkpoint in Python.
-=======
-# OpenBLAS (cblas + LAPACK) and zlib headers for the build; numpy and safetensors for the test
-# that loads a Latent checkpoint in Python, gensim for the test that loads Latent's word vectors.
->>>>>>> text
+# for the build; numpy and safetensors for the test that loads a Latent checkpoint in Python,
+# gensim for the test that loads Latent's word vectors.
 # Safe to run repeatedly.
 set -euo pipefail
 

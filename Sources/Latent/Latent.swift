@@ -4,8 +4,5 @@
 @_exported import LatentNN
 @_exported import LatentModels
 @_exported import LatentPlot
-<<<<<<< HEAD
 @_exported import LatentManifold
-=======
 @_exported import LatentText
->>>>>>> text

@@ -12,9 +12,6 @@ struct LatentCommand: ParsableCommand {
             metrics.json and pictures. Start with `latent demo`.
             """,
         version: "0.1.0",
-<<<<<<< HEAD
-        subcommands: [Demo.self, Train.self, Evaluate.self, Reconstruct.self, Encode.self, Embed.self, Sample.self, Interpolate.self, Arithmetic.self, Manifold.self, Conditional.self, Words.self])
-=======
-        subcommands: [Demo.self, Train.self, Evaluate.self, GANCommand.self])
->>>>>>> gan
+        subcommands: [Demo.self, Train.self, Evaluate.self, Reconstruct.self, Encode.self, Embed.self, Sample.self,
+                      Interpolate.self, Arithmetic.self, Manifold.self, Conditional.self, GANCommand.self, Words.self])
 }

@@ -35,11 +35,8 @@ struct Demo: ParsableCommand {
             intro: "A tour of Latent on the MNIST digits shipped with the repository (\(context.train.count) training and \(context.test.count) test images\(quick ? ", quick mode" : "")). Every figure on this page was computed by this run.")
         var metrics: [String: Any] = ["quick": quick, "seed": compute.seed, "threads": Threads.count,
                                       "train_samples": context.train.count, "test_samples": context.test.count]
-<<<<<<< HEAD
-        let sections: [any DemoSection] = [DataSection(), ClassifierSection(), AutoencoderSection(), ManifoldSection(), VAESection(), WordsSection()]
-=======
-        let sections: [any DemoSection] = [DataSection(), ClassifierSection(), GANSection()]
->>>>>>> gan
+        let sections: [any DemoSection] = [DataSection(), ClassifierSection(), AutoencoderSection(), ManifoldSection(),
+                                           VAESection(), GANSection(), WordsSection()]
         for section in sections {
             progress.note("— \(section.title)")
             let (html, figures) = try section.run(context)
