@@ -64,3 +64,11 @@ func printResult<T: Encodable>(_ value: T) {
         print("RESULT {\"error\": \"could not encode result: \(error)\"}")
     }
 }
+
+/// User + system CPU seconds of this process so far.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
+}

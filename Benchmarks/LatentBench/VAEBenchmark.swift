@@ -65,13 +65,6 @@ func runVAEBenchmark(arguments: [String]) throws {
                  latent, median(wall), median(cpu), elbo, nll))
 }
 
-/// User + system CPU seconds of this process so far.
-private func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-}
-
 private func median(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return .nan }
     let s = values.sorted()

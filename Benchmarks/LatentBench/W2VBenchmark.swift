@@ -74,14 +74,6 @@ func runW2VBenchmark(arguments: [String]) throws {
     print(String(decoding: json, as: UTF8.self))
 }
 
-/// User + system CPU seconds of this process so far.
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
-        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
-}
-
 struct W2VBenchmarkError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
