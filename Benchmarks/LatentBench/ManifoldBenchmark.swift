@@ -68,10 +68,14 @@ func runTSNEBenchmark(arguments: [String], points: Int) throws {
     let sample = Array(0..<Swift.min(2000, n))
     let (trust, continuity) = try EmbeddingQuality.trustworthinessAndContinuity(
         data: x.gatherRows(sample), embedding: y.gatherRows(sample), k: 10)
-    printJSON(["workload": "tsne-\(n)", "impl": "latent-\(embedding.backendKind.rawValue)", "points": n,
-               "seconds": seconds, "affinity_seconds": embedding.affinitySeconds,
-               "optimize_seconds": embedding.optimizeSeconds, "kl": embedding.kl, "knn10_accuracy": accuracy,
-               "trustworthiness10_2k": trust, "continuity10_2k": continuity, "threads": Threads.count])
+    var figures: [String: Any] = [
+        "workload": "tsne-\(n)", "impl": "latent-\(embedding.backendKind.rawValue)", "points": n,
+        "seconds": seconds, "affinity_seconds": embedding.affinitySeconds,
+        "optimize_seconds": embedding.optimizeSeconds, "kl": embedding.kl, "knn10_accuracy": accuracy,
+        "trustworthiness10_2k": trust, "continuity10_2k": continuity, "threads": Threads.count]
+    // Exact KL of the final embedding (O(n²)), to compare backends on one scale.
+    if n <= 20_000 { figures["kl_exact"] = EmbeddingQuality.exactKL(y, affinities: embedding.affinities) }
+    printJSON(figures)
 }
 
 /// `knn` (a breakdown, not a BENCHMARKS.md workload): time of each affinity stage on the first

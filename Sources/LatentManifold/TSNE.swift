@@ -22,7 +22,8 @@ public enum TSNE {
 
     /// How the repulsive forces are computed.
     public enum Backend: String, Codable, Sendable, CaseIterable {
-        /// `exact` for n ≤ 1,000; else `fft` in 1-2 dimensions and `bh` in 3.
+        /// `exact` below 500 points; `fft` for 2-d embeddings of 10,000 points or more (openTSNE's
+        /// rule: below that the FFT grid's fixed cost exceeds Barnes-Hut's); else `bh`.
         case auto
         /// All pairs, O(n²).
         case exact
@@ -119,8 +120,8 @@ public enum TSNE {
         public func resolvedBackend(count n: Int) -> Backend {
             if method == .sne { return .exact }
             if backend != .auto { return backend }
-            if n <= 1000 { return .exact }
-            return dimensions == 3 ? .bh : .fft
+            if n < 500 { return .exact }
+            return dimensions == 2 && n >= 10_000 ? .fft : .bh
         }
     }
 

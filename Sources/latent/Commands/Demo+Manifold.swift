@@ -24,14 +24,14 @@ struct ManifoldSection: DemoSection {
         blocks.append(.image(path: "\(key)/pca.png", caption: "The first two principal components, coloured by digit", width: nil))
 
         // SNE vs t-SNE on the same small set: the crowding problem.
-        let small = context.quick ? 300 : 600
+        let small = context.quick ? 150 : 600
         let x50 = try pca.transform(data.inputs)
         let smallX = x50.rows(0..<small), smallLabels = Array(labels.prefix(small))
         var rows: [[String]] = []
         for method in [TSNE.Method.sne, .tsne] {
             var config = TSNE.Config(perplexity: 20, method: method, backend: .exact)
             config.seed = context.seed
-            if context.quick { config.earlyIterations = 100; config.iterations = 150 }
+            if context.quick { config.earlyIterations = 50; config.iterations = 100 }
             let e = try TSNE.fit(smallX, config: config)
             let name = method.rawValue
             try EmbeddingPictures.write(e.coordinates, labels: smallLabels, images: nil, title: "\(name == "sne" ? "SNE" : "t-SNE") of \(small) digits", to: dir, name: name)
@@ -46,12 +46,12 @@ struct ManifoldSection: DemoSection {
         blocks.append(.image(path: "\(key)/tsne.png", caption: "t-SNE: separated", width: 480))
 
         // t-SNE of pixels, then of the classifier's hidden layer.
-        let n = context.quick ? 1000 : 5000
+        let n = context.quick ? 400 : 5000
         let count = min(n, data.count)
         let nLabels = Array(labels.prefix(count))
         var config = TSNE.Config()
         config.seed = context.seed
-        if context.quick { config.earlyIterations = 100; config.iterations = 150 }
+        if context.quick { config.earlyIterations = 50; config.iterations = 100 }
         let pixels = try TSNE.fit(x50.rows(0..<count), config: config)
         try EmbeddingPictures.write(pixels.coordinates, labels: nLabels, images: data.inputs.rows(0..<count),
                                     title: "t-SNE of \(count) digits (pixels, PCA 50)", to: dir, name: "tsne-pixels")
@@ -75,7 +75,7 @@ struct ManifoldSection: DemoSection {
                           duration(h.affinitySeconds + h.optimizeSeconds)])
         }
         try loss.writePNG(to: URL(fileURLWithPath: dir + "/tsne-loss.png"))
-        blocks.append(.paragraph("t-SNE (perplexity 30, FFT-accelerated gradient, PCA initialisation, early exaggeration 12 for \(config.earlyIterations) iterations then \(config.iterations) more) of \(count) digits: first of the pixels, then of the 256 hidden units of the classifier trained above. The supervised representation pulls the classes apart."))
+        blocks.append(.paragraph("t-SNE (perplexity 30, Barnes-Hut gradient, PCA initialisation, early exaggeration 12 for \(config.earlyIterations) iterations then \(config.iterations) more) of \(count) digits: first of the pixels, then of the 256 hidden units of the classifier trained above. The supervised representation pulls the classes apart."))
         blocks.append(.table(header: ["input", "KL(P‖Q)", "10-NN accuracy in 2-d", "time"], rows: table))
         blocks.append(.image(path: "\(key)/tsne-pixels-thumbnails.png", caption: "t-SNE of the pixels, drawn as the digits themselves", width: nil))
         if table.count > 1 {
