@@ -62,7 +62,7 @@ struct Manifold: ParsableCommand {
             switch result {
             case .success(let codes): gridCodes = codes
             case .failure(.dimensionsRequired(let d)):
-                throw CLIError("\(model): \(LatentSpaceError.dimensionsRequired(latentSize: d).description) with --dims, or pass --no-grid for the scatter of codes alone")
+                throw CLIError("\(model): \(LatentSpaceError.dimensionsRequired(latentSize: d).description): choose them with --dims (e.g. --dims 0,1), or pass --no-grid for the scatter of codes alone")
             case .failure(let error): throw CLIError("\(model): \(error.description)")
             }
         }
