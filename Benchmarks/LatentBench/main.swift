@@ -84,7 +84,9 @@ struct Options {
                 switch flag {
                 case "--threads": o.threads = try int(flag, value).get()
                 case "--repeats": o.repeats = try int(flag, value).get()
-                case "--epochs": o.epochs = try int(flag, value).get()
+                case "--epochs":
+                    // deep-ae accepts 0: the PCA baseline alone.
+                    if value == "0" { o.epochs = 0 } else { o.epochs = try int(flag, value).get() }
                 case "--steps": o.steps = try int(flag, value).get()
                 case "--batch": o.batch = try int(flag, value).get()
                 case "--seed": o.seed = UInt64(try int(flag, value).get())

@@ -16,7 +16,7 @@ public enum LatentSpaceError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .dimensionsRequired(let d):
-            "the model has a \(d)-d latent space; a grid needs two dimensions: choose them (e.g. --dims 0,1)"
+            "the model has a \(d)-d latent space; a grid needs two of its dimensions chosen"
         case .dimensionOutOfRange(let j, let d): "latent dimension \(j) is outside 0..<\(d)"
         case .indexOutOfRange(let i, let n): "image index \(i) is out of range: the data has \(n) images (0..<\(n))"
         case .tooFewExamples(let c, let n, let k): "class \(c) has \(n) examples; fitting it needs at least \(k)"

@@ -26,6 +26,12 @@ struct Manifold: ParsableCommand {
     @Option(help: "Images per side of the grid.")
     var grid: Int = 20
 
+    @Option(help: "Central probability mass of the prior the grid spans along each axis (0.9: its 5–95 % quantiles).")
+    var coverage: Double = 0.9
+
+    @Option(help: "Pixels per image pixel in manifold.png.")
+    var scale: Int = 1
+
     @Flag(help: "Only the scatter of codes (any latent size).")
     var noGrid = false
 
@@ -34,6 +40,8 @@ struct Manifold: ParsableCommand {
 
     func validate() throws {
         if grid < 2 { throw ValidationError("--grid must be at least 2, got \(grid).") }
+        if !(coverage > 0 && coverage < 1) { throw ValidationError("--coverage must be inside (0, 1), got \(coverage).") }
+        if scale < 1 || scale > 8 { throw ValidationError("--scale must be between 1 and 8, got \(scale).") }
         if dims != nil && dimensions() == nil { throw ValidationError("--dims must be two different latent dimensions like 0,1, got '\(dims!)'.") }
     }
 
@@ -50,11 +58,11 @@ struct Manifold: ParsableCommand {
         let chosen = dimensions()
         var gridCodes: Tensor?
         if !noGrid {
-            let result = Result { () throws(LatentSpaceError) -> Tensor in try LatentGrid.codes(vae, dimensions: chosen, size: grid) }
+            let result = Result { () throws(LatentSpaceError) -> Tensor in try LatentGrid.codes(vae, dimensions: chosen, size: grid, levels: (0.5 - coverage / 2)...(0.5 + coverage / 2)) }
             switch result {
             case .success(let codes): gridCodes = codes
             case .failure(.dimensionsRequired(let d)):
-                throw CLIError("\(model): \(LatentSpaceError.dimensionsRequired(latentSize: d).description) with --dims, or pass --no-grid for the scatter of codes alone")
+                throw CLIError("\(model): \(LatentSpaceError.dimensionsRequired(latentSize: d).description): choose them with --dims (e.g. --dims 0,1), or pass --no-grid for the scatter of codes alone")
             case .failure(let error): throw CLIError("\(model): \(error.description)")
             }
         }
@@ -62,9 +70,16 @@ struct Manifold: ParsableCommand {
         try LatentModelFile.check(test, fits: vae, path: model)
         let dir = try RunDirectory.make(out, name: "manifold")
         if let gridCodes {
-            try LatentModelFile.writeGrid(vae.decodeInBatches(gridCodes), columns: grid, padding: 0, scale: 1, to: dir + "/manifold.png")
+            try LatentModelFile.writeGrid(vae.decodeInBatches(gridCodes), columns: grid, padding: 0, scale: scale, to: dir + "/manifold.png")
         }
         let codes = vae.encodeInBatches(test.inputs)
+        // How spread the codes are: with β = 0 nothing pulls them toward N(0, I), and they drift far out.
+        let d = vae.latentSize, n = max(test.count, 1), p = codes.scalars
+        let meanNorm = (0..<n).reduce(0.0) { s, i in s + (0..<d).reduce(0.0) { $0 + Double(p[i * d + $1]) * Double(p[i * d + $1]) }.squareRoot() } / Double(n)
+        let variances = (0..<d).map { j -> Double in
+            let mean = (0..<n).reduce(0.0) { $0 + Double(p[$1 * d + j]) } / Double(n)
+            return (0..<n).reduce(0.0) { $0 + (Double(p[$1 * d + j]) - mean) * (Double(p[$1 * d + j]) - mean) } / Double(n)
+        }
         let (points, axes) = try LatentGrid.plane(codes, dimensions: chosen)
         var scatter = ScatterPlot(points: points, labels: test.labels, title: "Codes of \(test.count) test images by digit")
         scatter.xLabel = axes.0
@@ -72,10 +87,13 @@ struct Manifold: ParsableCommand {
         try scatter.writePNG(to: URL(fileURLWithPath: dir + "/codes.png"))
         try LatentModelFile.writeMetrics(["command": "manifold", "model": model, "grid": noGrid ? 0 : grid,
                                           "dimensions": chosen.map { [$0.0, $0.1] } ?? (vae.latentSize == 2 ? [0, 1] : []),
-                                          "scatter_axes": [axes.0, axes.1], "test_samples": test.count], to: dir)
+                                          "scatter_axes": [axes.0, axes.1], "test_samples": test.count,
+                                          "code_mean_norm": meanNorm, "code_variances": variances], to: dir)
         var rows = [("model", "\(model): \(vae.config.summary)")]
         if gridCodes != nil { rows.append(("manifold", dir + "/manifold.png (\(grid)×\(grid))")) }
         rows.append(("codes", dir + "/codes.png (\(axes.0), \(axes.1))"))
+        let shown = variances.prefix(8).map { String(format: "%.2f", $0) }.joined(separator: ", ") + (d > 8 ? ", …" : "")
+        rows.append(("code spread", String(format: "mean |z| %.2f, ", meanNorm) + "variance per dimension \(shown)"))
         print(summaryTable(rows))
     }
 }
