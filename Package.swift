@@ -27,9 +27,9 @@ let package = Package(
         .target(name: "LatentModels", dependencies: ["LatentNN"], swiftSettings: kernelFlags),
         .target(name: "LatentPlot", dependencies: ["LatentTensor", "CLatentZlib"],
                 swiftSettings: kernelFlags),
+        .target(name: "CLatentText"),
         // Optimised in debug builds too: its tests train real word2vec models, which unoptimised
         // SIMD code runs ~100× slower.
-        .target(name: "CLatentText"),
         .target(name: "LatentText", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS", "CLatentText"],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Latent",
