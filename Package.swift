@@ -30,9 +30,9 @@ let package = Package(
                 swiftSettings: kernelFlags),
         .target(name: "LatentManifold", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS", "CLatentFFTW"],
                 swiftSettings: kernelFlags),
+        .target(name: "CLatentText"),
         // Optimised in debug builds too: its tests train real word2vec models, which unoptimised
         // SIMD code runs ~100× slower.
-        .target(name: "CLatentText"),
         .target(name: "LatentText", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS", "CLatentText"],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Latent",

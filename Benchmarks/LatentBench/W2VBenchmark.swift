@@ -44,6 +44,7 @@ func runW2VBenchmark(arguments: [String]) throws {
     let cpuBefore = cpuSeconds()
     let model = try Word2Vec.train(corpus: corpus, config: config)
     let cpu = cpuSeconds() - cpuBefore
+    let trainingRSS = peakRSSMegabytes()
     let r = model.report
     var result: [String: Any] = [
         "tool": "latent", "model": config.architecture.rawValue, "hs": config.hierarchicalSoftmax, "seed": config.seed,
@@ -53,6 +54,7 @@ func runW2VBenchmark(arguments: [String]) throws {
         // CPU seconds of vocabulary scan + training: on a shared machine, the figure least
         // disturbed by other processes.
         "cpu_seconds": cpu,
+        "train_peak_rss_mb": trainingRSS,
     ]
     let similarity = options["similarity"] ?? data + "/wordsim353.tsv"
     if FileManager.default.fileExists(atPath: similarity) {
@@ -67,11 +69,16 @@ func runW2VBenchmark(arguments: [String]) throws {
         result["analogy_accuracy"] = e.accuracy
         result["analogy_questions"] = e.total
     }
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    result["peak_rss_mb"] = Double(usage.ru_maxrss) / 1024
+    result["peak_rss_mb"] = peakRSSMegabytes()
     let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))
+}
+
+/// The process's peak resident set so far, in MB.
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024
 }
 
 struct W2VBenchmarkError: Error, CustomStringConvertible {

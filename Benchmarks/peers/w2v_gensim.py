@@ -44,10 +44,12 @@ def main():
     effective, raw = model.train(sentences, total_examples=model.corpus_count, epochs=a.epochs)
     t2 = time.perf_counter()
     cpu = time.process_time() - c0  # vocabulary scan + training, all threads
+    train_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kv = model.wv
     out = {"tool": "gensim", "model": a.model, "hs": a.hs, "seed": a.seed, "threads": a.threads,
            "vocab": len(kv), "raw_words": raw, "effective_words": effective, "vocab_seconds": t1 - t0,
-           "train_seconds": t2 - t1, "words_per_second": effective / (t2 - t1), "cpu_seconds": cpu}
+           "train_seconds": t2 - t1, "words_per_second": effective / (t2 - t1), "cpu_seconds": cpu,
+           "train_peak_rss_mb": train_rss}
     sim = a.similarity or a.data + "/wordsim353.tsv"
     pearson, spearman, oov = kv.evaluate_word_pairs(sim)
     out.update(spearman=float(spearman.statistic if hasattr(spearman, "statistic") else spearman[0]),

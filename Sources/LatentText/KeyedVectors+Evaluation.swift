@@ -101,7 +101,8 @@ extension KeyedVectors {
     /// The best answer (row) to each question `a b c _` among the first `rows` rows, in batches
     /// through one matrix product (a batch of queries against all candidate rows).
     func answerAnalogies(_ qs: [(Int, Int, Int, Int)], rows: Int, method: AnalogyMethod) -> [Int] {
-        let d = vectorSize, batch = 256
+        // Batches of at most 256 questions and ~16 MB of scores.
+        let d = vectorSize, batch = max(8, min(256, (4 << 20) / max(1, 3 * rows)))
         var answers = [Int](repeating: -1, count: qs.count)
         guard rows > 0 else { return answers }
         var queries = [Float](repeating: 0, count: batch * 3 * d)
