@@ -111,7 +111,7 @@ struct TrainGAN: ParsableCommand {
         let dir: String
         if let resume {
             // The run's own settings win: they are what the checkpoint was made with.
-            settings = try GANRunSettings.read(runDirectory: resume)
+            settings = try GANRunSettings.read(runDirectory: resume, command: "train gan")
             if let latent, latent != settings.model.latentSize {
                 throw CLIError("\(resume): the run's generator takes \(settings.model.latentSize)-dimensional latent codes, --latent says \(latent)")
             }
@@ -161,27 +161,11 @@ struct TrainGAN: ParsableCommand {
 }
 
 /// Everything needed to rebuild a GAN run: written to `run.json` in the run folder.
-struct GANRunSettings: Codable {
+struct GANRunSettings: RunFile {
     var model: GAN.Config
     var training: GANTrainingConfig
     var data: MNISTSource
     /// The classifier whose features measure the samples.
     var classifier: String?
     var evalSamples: Int
-
-    func write(runDirectory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(String(decoding: try encoder.encode(self), as: UTF8.self), to: runDirectory + "/run.json")
-    }
-
-    static func read(runDirectory: String) throws -> GANRunSettings {
-        let path = runDirectory + "/run.json"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError("\(path): missing; --resume needs a run folder made by `latent train gan`")
-        }
-        do { return try JSONDecoder().decode(GANRunSettings.self, from: data) } catch {
-            throw CLIError("\(path): not the settings of a GAN run: \(error)")
-        }
-    }
 }

@@ -100,7 +100,7 @@ struct TrainVAE: ParsableCommand {
                                       data: dataOptions.source, iwaeSamples: iwaeSamples, iwaeLimit: iwaeLimit)
         let dir: String
         if let resume {
-            settings = try VAERunSettings.read(runDirectory: resume)
+            settings = try VAERunSettings.read(runDirectory: resume, command: "train vae")
             dir = resume
         } else {
             dir = try RunDirectory.make(out, name: "vae")
@@ -145,28 +145,12 @@ struct TrainVAE: ParsableCommand {
 }
 
 /// Everything needed to rebuild a VAE run: written to `run.json` in the run folder.
-struct VAERunSettings: Codable {
+struct VAERunSettings: RunFile {
     var model: VAE.Config
     var training: TrainingConfig
     var data: MNISTSource
     var iwaeSamples: Int
     var iwaeLimit: Int?
-
-    func write(runDirectory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(String(decoding: try encoder.encode(self), as: UTF8.self), to: runDirectory + "/run.json")
-    }
-
-    static func read(runDirectory: String) throws -> VAERunSettings {
-        let path = runDirectory + "/run.json"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError("\(path): missing; --resume needs a run folder made by `latent train vae`")
-        }
-        do { return try JSONDecoder().decode(VAERunSettings.self, from: data) } catch {
-            throw CLIError("\(path): unreadable VAE run settings: \(error)")
-        }
-    }
 }
 
 /// The standard pictures of a trained VAE.
