@@ -172,4 +172,5 @@ func runBench() -> Int32 {
     return 0
 }
 
+BLASEnvironment.prepare()
 exit(runBench())

@@ -28,8 +28,9 @@ extension Variable {
         geo.im2col(x.value.storage.pointer, batch: n, into: cols.storage.pointer)
         // [Cout, patch] · [patch, N·P] → [Cout, N·P] → [N, Cout, P]
         let wm = weight.value.reshaped([cout, geo.patchSize])
-        var y = wm.matmul(cols).reshaped([cout, n, geo.positions]).permuted([1, 0, 2])
-        if let bias { y += bias.value.reshaped([1, cout, 1]) }
+        // [Cout, N·P] → [N, Cout, P] and the bias, in one pass.
+        let y = channelsFirstToBatchFirst(wm.matmul(cols), channels: cout, batch: n, positions: geo.positions,
+                                          bias: bias?.value)
         let parents = bias.map { [x, weight, $0] } ?? [x, weight]
         return record(y.reshaped([n, cout, geo.outHeight, geo.outWidth]), parents: parents) { g in
             let gm = g.reshaped([n, cout, geo.positions]).permuted([1, 0, 2]).reshaped([cout, n * geo.positions])
@@ -67,7 +68,7 @@ extension Variable {
         let cols = wm.matmul(xm, transposeSelf: true)          // [Cout·kh·kw, N·H·W]
         var y = Tensor(shape: [n, cout, oh, ow])
         geo.col2im(cols.storage.pointer, batch: n, into: y.storage.pointer)
-        if let bias { y += bias.value.reshaped([1, cout, 1, 1]) }
+        if let bias { addChannelBias(&y, bias.value, channels: cout, positions: oh * ow) }
         let parents = bias.map { [x, weight, $0] } ?? [x, weight]
         return record(y, parents: parents) { g in
             let gcols = Tensor(uninitializedShape: [geo.patchSize, n * h * w])
@@ -81,6 +82,36 @@ extension Variable {
                              ? rowSums(g, rows: n * cout, columns: oh * ow).reshaped([n, cout]).sum(axis: 0) : nil)
             }
             return grads
+        }
+    }
+}
+
+/// `[C, N·P]` (channel-major, as a GEMM over im2col columns produces) to `[N, C, P]`, adding
+/// `bias[c]` to every element of channel c when given.
+func channelsFirstToBatchFirst(_ m: Tensor, channels: Int, batch: Int, positions: Int, bias: Tensor?) -> Tensor {
+    let out = Tensor(uninitializedShape: [batch, channels, positions])
+    let src = m.storage.pointer, dst = out.storage.pointer
+    let pb = bias?.storage.pointer
+    parallelFor(batch * channels, minChunk: 16) { planes in
+        for plane in planes {
+            let n = plane / channels, c = plane % channels
+            let from = src + (c * batch + n) * positions, to = dst + plane * positions
+            let b = pb?[c] ?? 0
+            for p in 0..<positions { to[p] = from[p] + b }
+        }
+    }
+    return out
+}
+
+/// Adds `bias[c]` to every element of channel c of a `[N, C, P…]` tensor, in place.
+func addChannelBias(_ y: inout Tensor, _ bias: Tensor, channels: Int, positions: Int) {
+    y.makeUnique()
+    let py = y.storage.pointer, pb = bias.storage.pointer
+    let planes = y.count / Swift.max(positions, 1)
+    parallelFor(planes, minChunk: 16) { range in
+        for plane in range {
+            let b = pb[plane % channels], row = py + plane * positions
+            for p in 0..<positions { row[p] += b }
         }
     }
 }
