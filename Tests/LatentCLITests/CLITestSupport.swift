@@ -48,6 +48,22 @@ struct CLI {
                       stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
+    /// Starts `latent arguments…`, waits until `checkpoint` exists (it is written atomically,
+    /// so existence means a complete epoch), then kills the process with SIGKILL.
+    static func killAfterFirstCheckpoint(_ arguments: [String], checkpoint: String) throws {
+        guard let binary else { throw CLIMissing() }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        while !FileManager.default.fileExists(atPath: checkpoint) && process.isRunning { usleep(2000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     struct CLIMissing: Error {}
 }
 

@@ -81,18 +81,8 @@ import Testing
         #expect(r.status == 0 && r.stdout.contains(String(format: "%.2f %%", accuracy * 100)))
 
         // The same run, killed with SIGKILL once its first checkpoint exists, then resumed.
-        let binary = try #require(CLI.binary)
-        let killed = Process()
-        killed.executableURL = binary
-        killed.arguments = ["train", "classifier", "--out", dir.path + "/killed"] + common
-        killed.currentDirectoryURL = CLI.root
-        killed.standardOutput = FileHandle.nullDevice
-        killed.standardError = FileHandle.nullDevice
-        try killed.run()
         let checkpoint = dir.path + "/killed/checkpoint.safetensors"
-        while !FileManager.default.fileExists(atPath: checkpoint) && killed.isRunning { usleep(2000) }
-        kill(killed.processIdentifier, SIGKILL)
-        killed.waitUntilExit()
+        try CLI.killAfterFirstCheckpoint(["train", "classifier", "--out", dir.path + "/killed"] + common, checkpoint: checkpoint)
         let state = try SafeTensors.read(path: checkpoint).metadata["latent.resume"] ?? ""
         #expect(!state.contains("\"completedEpochs\":4"), "the run finished before it could be killed; the test proves nothing")
         r = try CLI.run(["train", "classifier", "--resume", dir.path + "/killed", "--quiet"])

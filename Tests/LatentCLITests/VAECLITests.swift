@@ -92,18 +92,8 @@ import Testing
                       "--warmup", "2", "--iwae-samples", "0", "--seed", "5", "--quiet"]
         var r = try CLI.run(["train", "vae", "--out", dir.path + "/full"] + common)
         #expect(r.status == 0, "\(r.stderr)")
-        let binary = try #require(CLI.binary)
-        let killed = Process()
-        killed.executableURL = binary
-        killed.arguments = ["train", "vae", "--out", dir.path + "/killed"] + common
-        killed.currentDirectoryURL = CLI.root
-        killed.standardOutput = FileHandle.nullDevice
-        killed.standardError = FileHandle.nullDevice
-        try killed.run()
         let checkpoint = dir.path + "/killed/checkpoint.safetensors"
-        while !FileManager.default.fileExists(atPath: checkpoint) && killed.isRunning { usleep(2000) }
-        kill(killed.processIdentifier, SIGKILL)
-        killed.waitUntilExit()
+        try CLI.killAfterFirstCheckpoint(["train", "vae", "--out", dir.path + "/killed"] + common, checkpoint: checkpoint)
         let state = try SafeTensors.read(path: checkpoint).metadata["latent.resume"] ?? ""
         #expect(!state.contains("\"completedEpochs\":3"), "the run finished before it could be killed; the test proves nothing")
         r = try CLI.run(["train", "vae", "--resume", dir.path + "/killed", "--quiet"])
