@@ -129,6 +129,7 @@ func ownFlagWorkload(_ name: String) -> (([String]) throws -> Void)? {
     case "tsne-70k": runTSNE70kBenchmark
     case "affinity": runAffinityBenchmark
     case "w2v": runW2VBenchmark
+    case "conv-layers": runConvLayerBenchmark
     default: nil
     }
 }

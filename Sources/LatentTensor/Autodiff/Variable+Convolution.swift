@@ -33,7 +33,7 @@ extension Variable {
                                           bias: bias?.value)
         let parents = bias.map { [x, weight, $0] } ?? [x, weight]
         return record(y.reshaped([n, cout, geo.outHeight, geo.outWidth]), parents: parents) { g in
-            let gm = g.reshaped([n, cout, geo.positions]).permuted([1, 0, 2]).reshaped([cout, n * geo.positions])
+            let gm = batchFirstToChannelsFirst(g, channels: cout, batch: n, positions: geo.positions)
             var dx: Tensor?
             if x.requiresGrad {
                 let dcols = wm.matmul(gm, transposeSelf: true)
@@ -63,7 +63,7 @@ extension Variable {
         var geo = ConvGeometry(channels: cout, height: oh, width: ow, kernel: (kh, kw), stride: stride, padding: padding)
         geo.outHeight = h
         geo.outWidth = w
-        let xm = x.value.reshaped([n, cin, h * w]).permuted([1, 0, 2]).reshaped([cin, n * h * w])
+        let xm = batchFirstToChannelsFirst(x.value, channels: cin, batch: n, positions: h * w)
         let wm = weight.value.reshaped([cin, geo.patchSize])
         let cols = wm.matmul(xm, transposeSelf: true)          // [Cout·kh·kw, N·H·W]
         var y = Tensor(shape: [n, cout, oh, ow])
@@ -74,7 +74,8 @@ extension Variable {
             let gcols = Tensor(uninitializedShape: [geo.patchSize, n * h * w])
             geo.im2col(g.storage.pointer, batch: n, into: gcols.storage.pointer)
             let dx = x.requiresGrad
-                ? wm.matmul(gcols).reshaped([cin, n, h * w]).permuted([1, 0, 2]).reshaped(x.shape) : nil
+                ? channelsFirstToBatchFirst(wm.matmul(gcols), channels: cin, batch: n, positions: h * w, bias: nil)
+                    .reshaped(x.shape) : nil
             let dw = weight.requiresGrad ? xm.matmul(gcols, transposeOther: true).reshaped(weight.shape) : nil
             var grads = [dx, dw]
             if let bias {
@@ -98,6 +99,20 @@ func channelsFirstToBatchFirst(_ m: Tensor, channels: Int, batch: Int, positions
             let from = src + (c * batch + n) * positions, to = dst + plane * positions
             let b = pb?[c] ?? 0
             for p in 0..<positions { to[p] = from[p] + b }
+        }
+    }
+    return out
+}
+
+/// `[N, C, P]` to `[C, N·P]` (channel-major, the layout a GEMM over im2col columns works in):
+/// the inverse of `channelsFirstToBatchFirst`, as parallel plane copies.
+func batchFirstToChannelsFirst(_ t: Tensor, channels: Int, batch: Int, positions: Int) -> Tensor {
+    let out = Tensor(uninitializedShape: [channels, batch * positions])
+    let src = t.storage.pointer, dst = out.storage.pointer
+    parallelFor(batch * channels, minChunk: 16) { planes in
+        for plane in planes {
+            let n = plane / channels, c = plane % channels
+            (dst + (c * batch + n) * positions).update(from: src + plane * positions, count: positions)
         }
     }
     return out

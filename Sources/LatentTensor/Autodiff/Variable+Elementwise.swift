@@ -27,10 +27,18 @@ extension Variable {
     }
 
     /// x for x > 0, αx otherwise.
+    /// Written out like `relu` (it follows every discriminator layer).
     public func leakyRelu(_ alpha: Float = 0.01) -> Variable {
         let x = value
-        return Variable.record(x.map { $0 > 0 ? $0 : alpha * $0 }, parents: [self]) { g in
-            [Tensor.zipMap(g, x) { $1 > 0 ? $0 : alpha * $0 }]
+        let y = Tensor(uninitializedShape: x.shape)
+        let px = x.storage.pointer, py = y.storage.pointer
+        parallelFor(x.count) { r in for i in r { py[i] = px[i] > 0 ? px[i] : alpha * px[i] } }
+        return Variable.record(y, parents: [self]) { g in
+            precondition(g.shape == x.shape, "leakyRelu: gradient \(g.shape) for output \(x.shape)")
+            let dx = Tensor(uninitializedShape: x.shape)
+            let pg = g.storage.pointer, pd = dx.storage.pointer
+            parallelFor(x.count) { r in for i in r { pd[i] = px[i] > 0 ? pg[i] : alpha * pg[i] } }
+            return [dx]
         }
     }
 

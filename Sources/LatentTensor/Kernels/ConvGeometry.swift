@@ -28,49 +28,51 @@ public struct ConvGeometry: Sendable, Equatable {
     /// Elements of one input image.
     public var imageSize: Int { channels * height * width }
 
-    /// The window positions `ox` along one output row whose input column `ox·stride − padding +
-    /// offset` lies inside `0..<extent`, for a kernel column (or row) `offset`: every other position
-    /// reads padding. Computing this range once per kernel element keeps the bounds test out of
-    /// the inner loops of `im2col` and `col2im`.
-    @inlinable
-    static func validRange(offset: Int, stride s: Int, padding p: Int, extent: Int, outExtent: Int) -> Range<Int> {
-        // ox·s ≥ p − offset  and  ox·s ≤ extent − 1 + p − offset, with floor/ceil division that is
-        // correct for negative numerators.
-        let lowNumerator = p - offset, highNumerator = extent - 1 + p - offset
-        let low = lowNumerator <= 0 ? 0 : (lowNumerator + s - 1) / s
-        let high = highNumerator < 0 ? -1 : highNumerator / s
-        let lo = Swift.min(low, outExtent), hi = Swift.min(Swift.max(high + 1, lo), outExtent)
-        return lo..<hi
+    /// For each kernel element k = (ki, kj) and window position j, the offset in an input plane
+    /// that the window reads there, or `height · width` (one past the plane) where it reads
+    /// padding: `[kh · kw, positions]`. With a plane copied into a scratch buffer one element
+    /// longer (that element zero), `im2col` and `col2im` become branch-free gathers and scatters
+    /// over runs of `positions`, whatever the stride and padding.
+    func windowOffsets() -> [Int32] {
+        let (oh, ow, kh, kw, s, p, h, w) = (outHeight, outWidth, kernelHeight, kernelWidth, stride, padding, height, width)
+        var table = [Int32](repeating: Int32(h * w), count: kh * kw * oh * ow)
+        for ki in 0..<kh {
+            for kj in 0..<kw {
+                let base = (ki * kw + kj) * oh * ow
+                for oy in 0..<oh {
+                    let y = oy * s - p + ki
+                    guard y >= 0 && y < h else { continue }
+                    for ox in 0..<ow {
+                        let x = ox * s - p + kj
+                        if x >= 0 && x < w { table[base + oy * ow + ox] = Int32(y * w + x) }
+                    }
+                }
+            }
+        }
+        return table
     }
 
     /// Writes the columns of `batch` images at `image` (`[batch, C, H, W]`) into `cols`, a
     /// `[patchSize, batch · positions]` matrix. Padding reads as zero.
     public func im2col(_ image: UnsafePointer<Float>, batch: Int, into cols: UnsafeMutablePointer<Float>) {
         let ldc = batch * positions
-        let (oh, ow, kh, kw, s, p, h, w) = (outHeight, outWidth, kernelHeight, kernelWidth, stride, padding, height, width)
-        let channels = channels
-        parallelFor(patchSize, minChunk: 4) { rows in
-            for row in rows {
-                let c = row / (kh * kw), ki = (row / kw) % kh, kj = row % kw
-                let xs = ConvGeometry.validRange(offset: kj, stride: s, padding: p, extent: w, outExtent: ow)
-                let ys = ConvGeometry.validRange(offset: ki, stride: s, padding: p, extent: h, outExtent: oh)
-                for n in 0..<batch {
-                    let src = image + (n * channels + c) * h * w
-                    let dst = cols + row * ldc + n * oh * ow
-                    // Rows above and below the image read padding.
-                    if ys.lowerBound > 0 { dst.update(repeating: 0, count: ys.lowerBound * ow) }
-                    if ys.upperBound < oh { (dst + ys.upperBound * ow).update(repeating: 0, count: (oh - ys.upperBound) * ow) }
-                    for oy in ys {
-                        let line = dst + oy * ow
-                        // Input column of window position ox: ox·s + offset (in bounds for ox in xs).
-                        let offset = (oy * s - p + ki) * w + kj - p
-                        for ox in 0..<xs.lowerBound { line[ox] = 0 }
-                        if s == 1 {
-                            (line + xs.lowerBound).update(from: src + offset + xs.lowerBound, count: xs.count)
-                        } else {
-                            for ox in xs { line[ox] = src[offset + ox * s] }
-                        }
-                        for ox in xs.upperBound..<ow { line[ox] = 0 }
+        let (kk, positions, plane, channels) = (kernelHeight * kernelWidth, positions, height * width, channels)
+        let table = windowOffsets()
+        table.withUnsafeBufferPointer { offsets in
+            let offsets = offsets.baseAddress!
+            // One (image, channel) plane per task, in channel-major order so that consecutive
+            // tasks write consecutive runs of the same column rows: the plane is read kh·kw times
+            // from a small scratch copy, and each task writes its own run of kh·kw rows.
+            parallelFor(batch * channels, minChunk: 4) { planes in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: plane + 1)
+                defer { scratch.deallocate() }
+                scratch[plane] = 0
+                for index in planes {
+                    let c = index / batch, n = index % batch
+                    scratch.update(from: image + (n * channels + c) * plane, count: plane)
+                    for k in 0..<kk {
+                        let dst = cols + (c * kk + k) * ldc + n * positions, o = offsets + k * positions
+                        for j in 0..<positions { dst[j] = scratch[Int(o[j])] }
                     }
                 }
             }
@@ -81,24 +83,26 @@ public struct ConvGeometry: Sendable, Equatable {
     /// (`[batch, C, H, W]`), which the caller has zeroed or wants accumulated into.
     public func col2im(_ cols: UnsafePointer<Float>, batch: Int, into image: UnsafeMutablePointer<Float>) {
         let ldc = batch * positions
-        let (oh, ow, kh, kw, s, p, h, w) = (outHeight, outWidth, kernelHeight, kernelWidth, stride, padding, height, width)
-        let channels = channels
-        // Split over (image, channel) pairs: each writes only its own plane, so no races.
-        parallelFor(batch * channels, minChunk: 2) { planes in
-            for plane in planes {
-                let n = plane / channels, c = plane % channels
-                let dst = image + plane * h * w
-                for ki in 0..<kh {
-                    let ys = ConvGeometry.validRange(offset: ki, stride: s, padding: p, extent: h, outExtent: oh)
-                    for kj in 0..<kw {
-                        let xs = ConvGeometry.validRange(offset: kj, stride: s, padding: p, extent: w, outExtent: ow)
-                        let row = (c * kh + ki) * kw + kj
-                        let src = cols + row * ldc + n * oh * ow
-                        for oy in ys {
-                            let line = src + oy * ow, offset = (oy * s - p + ki) * w + kj - p
-                            for ox in xs { dst[offset + ox * s] += line[ox] }
-                        }
+        let (kk, positions, plane, channels) = (kernelHeight * kernelWidth, positions, height * width, channels)
+        let table = windowOffsets()
+        table.withUnsafeBufferPointer { offsets in
+            let offsets = offsets.baseAddress!
+            // Split over (image, channel) planes, channel-major so consecutive tasks read
+            // consecutive runs of the same column rows: each task writes only its own plane.
+            // Within one kernel element the window positions hit distinct pixels, so each run of
+            // `positions` is a conflict-free scatter; padding lands in the scratch's extra element.
+            parallelFor(batch * channels, minChunk: 2) { planes in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: plane + 1)
+                defer { scratch.deallocate() }
+                for index in planes {
+                    let c = index / batch, n = index % batch
+                    let dst = image + (n * channels + c) * plane
+                    scratch.update(from: dst, count: plane)
+                    for k in 0..<kk {
+                        let src = cols + (c * kk + k) * ldc + n * positions, o = offsets + k * positions
+                        for j in 0..<positions { scratch[Int(o[j])] += src[j] }
                     }
+                    dst.update(from: scratch, count: plane)
                 }
             }
         }

@@ -1,0 +1,55 @@
+// The `conv-layers` workload: forward and backward time of each convolution of the dcgan and
+// conv-ae shapes on its own (batch 128, 2 threads), to see which layer an epoch's time goes to.
+//
+//   LatentBench conv-layers [--threads 2] [--repeats 20] [--batch 128]
+
+import Foundation
+import Latent
+
+func runConvLayerBenchmark(arguments: [String]) throws {
+    var threads = 2, repeats = 20, batch = 128
+    var i = 0
+    while i < arguments.count {
+        guard i + 1 < arguments.count, let v = Int(arguments[i + 1]), v > 0 else {
+            throw BenchError("\(arguments[i]) needs a positive integer")
+        }
+        switch arguments[i] {
+        case "--threads": threads = v
+        case "--repeats": repeats = v
+        case "--batch": batch = v
+        default: throw BenchError("unknown option \(arguments[i]) for conv-layers")
+        }
+        i += 2
+    }
+    Threads.set(threads)
+    var rng = RandomGenerator(seed: 1)
+    // (name, transposed, Cin, Cout, input extent)
+    let layers: [(String, Bool, Int, Int, Int)] = [
+        ("D conv 1→64 28²", false, 1, 64, 28), ("D conv 64→128 14²", false, 64, 128, 14),
+        ("G convT 128→64 7²", true, 128, 64, 7), ("G convT 64→1 14²", true, 64, 1, 14),
+    ]
+    print("conv-layers: batch \(batch), \(threads) threads, median of \(repeats) (ms)")
+    for (name, transposed, cin, cout, extent) in layers {
+        let x = Variable(Tensor.normal([batch, cin, extent, extent], using: &rng), requiresGrad: true)
+        let wShape = transposed ? [cin, cout, 4, 4] : [cout, cin, 4, 4]
+        let w = Variable(Tensor.normal(wShape, std: 0.02, using: &rng), requiresGrad: true)
+        let b = Variable(Tensor.normal([cout], using: &rng), requiresGrad: true)
+        func forward() -> Variable {
+            transposed ? Variable.convTranspose2d(x, weight: w, bias: b, stride: 2, padding: 1)
+                       : Variable.conv2d(x, weight: w, bias: b, stride: 2, padding: 1)
+        }
+        var forwardTimes: [Double] = [], backwardTimes: [Double] = []
+        for _ in 0..<(repeats + 2) {
+            x.zeroGrad(); w.zeroGrad(); b.zeroGrad()
+            let t0 = Date()
+            let y = forward()
+            let t1 = Date()
+            y.backward(Tensor(shape: y.shape, repeating: 1))
+            let t2 = Date()
+            forwardTimes.append(t1.timeIntervalSince(t0) * 1000)
+            backwardTimes.append(t2.timeIntervalSince(t1) * 1000)
+        }
+        let f = forwardTimes.dropFirst(2).sorted()[repeats / 2], bw = backwardTimes.dropFirst(2).sorted()[repeats / 2]
+        print(String(format: "%-22@ forward %7.2f  backward %7.2f", name as NSString, f, bw))
+    }
+}
