@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing Latent needs on a fresh Debian machine, only when missing:
-# OpenBLAS (cblas + LAPACK), FFTW (single precision, for FFT-accelerated t-SNE) and zlib headers
+# OpenBLAS (cblas + LAPACK), oneDNN (its sgemm), FFTW (single precision, for FFT-accelerated t-SNE) and zlib headers
 # for the build; numpy and safetensors for the test that loads a Latent checkpoint in Python,
 # gensim for the test that loads Latent's word vectors.
 # Safe to run repeatedly.
@@ -10,6 +10,7 @@ need_apt=()
 pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev)
 [ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
 pkg-config --exists fftw3f 2>/dev/null || need_apt+=(libfftw3-dev)
+[ -f /usr/include/dnnl.h ] || need_apt+=(libdnnl-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 
 if [ ${#need_apt[@]} -gt 0 ]; then

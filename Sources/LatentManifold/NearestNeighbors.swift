@@ -44,10 +44,9 @@ public enum NearestNeighbors {
         let blockQ = 128, blockR = 2048
         let blocks = (m + blockQ - 1) / blockQ
         let threads = Threads.count
-        // BLAS single-threaded inside our own workers, so two cores are not oversubscribed.
-        if threads > 1 { openblas_set_num_threads(1) }
-        defer { if threads > 1 { openblas_set_num_threads(Int32(threads)) } }
         let qBase = UncheckedBox(queries.unsafeBaseAddress), rBase = UncheckedBox(reference.unsafeBaseAddress)
+        // BLAS single-threaded inside our own workers, so two cores are not oversubscribed.
+        Threads.withSingleThreadedBLAS {
         indices.withUnsafeMutableBufferPointer { ip in
             distances.withUnsafeMutableBufferPointer { dp in
                 let out = UncheckedBox((ip.baseAddress!, dp.baseAddress!))
@@ -92,6 +91,7 @@ public enum NearestNeighbors {
                     }
                 }
             }
+        }
         }
         return NeighborList(k: k, indices: indices, distances: distances)
     }

@@ -25,6 +25,25 @@ public enum Threads {
         current.store(n, ordering: .relaxed)
         openblas_set_num_threads(Int32(n))
     }
+
+    private static let blasInsideWorkers = Atomic<Bool>(false)
+
+    /// Threads a BLAS call may use: `count`, or 1 inside `withSingleThreadedBLAS`.
+    public static var blasCount: Int { blasInsideWorkers.load(ordering: .relaxed) ? 1 : count }
+
+    /// Runs `body`, whose own parallel workers call BLAS, with BLAS single-threaded, so the cores
+    /// are not oversubscribed. Not reentrant, and not for use from two threads at once.
+    public static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
+        let threads = count
+        guard threads > 1 else { return try body() }
+        blasInsideWorkers.store(true, ordering: .relaxed)
+        openblas_set_num_threads(1)
+        defer {
+            openblas_set_num_threads(Int32(threads))
+            blasInsideWorkers.store(false, ordering: .relaxed)
+        }
+        return try body()
+    }
 }
 
 /// Splits `0..<count` into contiguous chunks and runs `body` on each, across `Threads.count`

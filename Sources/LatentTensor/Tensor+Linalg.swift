@@ -1,13 +1,25 @@
 import CLatentBLAS
+import CLatentDNNL
 
 /// Single-precision GEMM on raw row-major buffers: `C = alpha · op(A) · op(B) + beta · C`, with
-/// `op(A)` of size m×k and `op(B)` of size k×n. A thin, checked wrapper over `cblas_sgemm`.
-@inlinable
+/// `op(A)` of size m×k and `op(B)` of size k×n.
+///
+/// Runs oneDNN's sgemm (the GEMM PyTorch's CPU kernels use), on `Threads.blasCount` threads, and
+/// falls back to OpenBLAS's `cblas_sgemm` should oneDNN refuse the call.
 public func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                  alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                  b: UnsafePointer<Float>, ldb: Int,
                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
+    if k > 0 {
+        // The OpenMP thread count is per calling thread, so set it on every call: cheap, and
+        // right on whichever thread (or worker of our own) the call comes from.
+        omp_set_num_threads(Int32(Threads.blasCount))
+        let trans = CChar(UInt8(ascii: "T")), keep = CChar(UInt8(ascii: "N"))
+        let status = dnnl_sgemm(transA ? trans : keep, transB ? trans : keep, Int64(m), Int64(n), Int64(k),
+                                alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
+        if status == dnnl_success { return }
+    }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }

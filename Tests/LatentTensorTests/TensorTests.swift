@@ -60,7 +60,10 @@ import Testing
                 #expect(Swift.abs(c[i, j] - s) < 1e-4)
             }
         }
-        #expect(a.matmul(b.transposed(), transposeOther: true) == c)
+        // The transposed operand takes another GEMM kernel path, whose rounding may differ.
+        let viaTranspose = a.matmul(b.transposed(), transposeOther: true)
+        #expect(viaTranspose.shape == c.shape)
+        #expect(zip(viaTranspose.scalars, c.scalars).allSatisfy { Swift.abs($0 - $1) < 1e-5 })
         let batched = Tensor.concat([a.reshaped([1, 7, 5]), a.reshaped([1, 7, 5])]).batchedMatmul(
             Tensor.concat([b.reshaped([1, 5, 9]), b.reshaped([1, 5, 9])]))
         #expect(batched.slice(axis: 0, 1..<2).reshaped([7, 9]) == c)
