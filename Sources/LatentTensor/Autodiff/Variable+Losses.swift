@@ -59,10 +59,16 @@ extension Variable {
     public func binaryCrossEntropyWithLogits(_ target: Tensor, reduction: LossReduction = .mean) -> Variable {
         precondition(shape == target.shape, "binaryCrossEntropyWithLogits: logits \(shape) and target \(target.shape) differ")
         let z = value, d = reduction.divisor(shape)
-        let terms = Tensor.zipMap(z, target) { z, t in Swift.max(z, 0) - z * t + log1pf(expf(-Swift.abs(z))) }
+        // Terms and σ(z) in one vectorised pass (this loss runs on every pixel of a VAE's batch).
+        let terms = Tensor(uninitializedShape: z.shape), sigmoid = Tensor(uninitializedShape: z.shape)
+        binaryCrossEntropyTerms(logits: z.storage.pointer, targets: target.storage.pointer, count: z.count,
+                                terms: terms.storage.pointer, sigmoid: sigmoid.storage.pointer)
         return Variable.record(Tensor(scalar: terms.sum() / d), parents: [self]) { g in
             let k = g.scalar / d
-            return [Tensor.zipMap(z, target) { z, t in (stableSigmoid(z) - t) * k }]
+            let dz = Tensor(uninitializedShape: z.shape)
+            let ps = sigmoid.storage.pointer, pt = target.storage.pointer, pd = dz.storage.pointer
+            parallelFor(z.count) { r in for i in r { pd[i] = (ps[i] - pt[i]) * k } }
+            return [dz]
         }
     }
 
