@@ -25,26 +25,36 @@ import Testing
             #expect(epochs[2][key] != nil, "epoch 2 lacks \(key)")
         }
 
-        r = try CLI.run(["gan", "sample", run + "/model.safetensors", "--count", "16", "--out", dir.path + "/s.png", "--npy", dir.path + "/s.npy"])
+        // `sample` and `interpolate` take a GAN as they take a VAE.
+        r = try CLI.run(["sample", run + "/model.safetensors", "--count", "16", "--npy", "--out", dir.path + "/s"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(try NPY.read(path: dir.path + "/s.npy").tensor.shape == [16, 784])
-        r = try CLI.run(["gan", "interpolate", run + "/model.safetensors", "--rows", "2", "--steps", "5", "--out", dir.path + "/i.png"])
+        let samples = try NPY.read(path: dir.path + "/s/samples.npy").tensor
+        #expect(samples.shape == [16, 784] && samples.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/s/samples.png"))
+        try NPY.write(Tensor(shape: [3, 8]), to: dir.path + "/zeros.npy")
+        r = try CLI.run(["sample", run + "/model.safetensors", "--codes", dir.path + "/zeros.npy", "--npy", "--out", dir.path + "/c"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(FileManager.default.fileExists(atPath: dir.path + "/i.png"))
+        let fromCodes = try NPY.read(path: dir.path + "/c/samples.npy").tensor
+        #expect(fromCodes.shape == [3, 784] && fromCodes.rows(0..<1).scalars == fromCodes.rows(2..<3).scalars)
+        r = try CLI.run(["interpolate", run + "/model.safetensors", "--pairs", "2", "--steps", "5", "--out", dir.path + "/i"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/i/interpolation.png"))
+        r = try CLI.run(["interpolate", run + "/model.safetensors", "--from", "3", "--out", dir.path + "/x"])
+        #expect(r.status != 0 && r.stderr.contains("a GAN has no encoder"), "\(r.stderr)")
 
         // A latent size other than the checkpoint's: as a flag, and as a codes file.
-        r = try CLI.run(["gan", "sample", run + "/model.safetensors", "--latent", "16", "--out", dir.path + "/x.png"])
+        r = try CLI.run(["sample", run + "/model.safetensors", "--latent", "16", "--out", dir.path + "/x"])
         #expect(r.status != 0 && r.stderr.contains("8-dimensional latent codes") && r.stderr.contains("--latent says 16"), "\(r.stderr)")
         try NPY.write(Tensor(shape: [3, 5]), to: dir.path + "/codes.npy")
-        r = try CLI.run(["gan", "sample", run + "/model.safetensors", "--codes", dir.path + "/codes.npy", "--out", dir.path + "/x.png"])
+        r = try CLI.run(["sample", run + "/model.safetensors", "--codes", dir.path + "/codes.npy", "--out", dir.path + "/x"])
         #expect(r.status != 0 && r.stderr.contains("codes.npy") && r.stderr.contains("[n, 8]"), "\(r.stderr)")
         r = try CLI.run(["train", "gan", "--resume", run, "--latent", "16"])
         #expect(r.status != 0 && r.stderr.contains("--latent says 16"), "\(r.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: dir.path + "/x.png"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/x"))
 
         // Not a GAN, and a classifier passed where a GAN is expected.
-        r = try CLI.run(["gan", "sample", run + "/classifier/model.safetensors", "--out", dir.path + "/x.png"])
-        #expect(r.status != 0 && r.stderr.contains("holds a classifier model, expected a gan"), "\(r.stderr)")
+        r = try CLI.run(["sample", run + "/classifier/model.safetensors", "--out", dir.path + "/x"])
+        #expect(r.status != 0 && r.stderr.contains("holds a classifier model; this command needs a vae or a gan"), "\(r.stderr)")
         r = try CLI.run(["train", "gan", "--classifier", run + "/model.safetensors", "--epochs", "1", "--out", dir.path + "/bad"])
         #expect(r.status != 0 && r.stderr.contains("holds a gan model, expected a classifier"), "\(r.stderr)")
         for args in [["train", "gan", "--d-steps", "0"], ["train", "gan", "--loss", "wasserstein"],

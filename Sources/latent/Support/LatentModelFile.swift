@@ -10,6 +10,40 @@ enum LatentModelFile {
         return try VAETraining.load(path: path)
     }
 
+    /// The generator in `path`: a VAE (its decoder) or a GAN (its generator), with a one-line
+    /// description. Any other kind of model is an error that names the file and the kinds it takes.
+    static func loadGenerator(_ path: String) throws -> (model: any LatentGenerator, summary: String) {
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such model file") }
+        let kind = try Checkpoint.read(path: path).kind
+        switch kind {
+        case VAETraining.kind:
+            let vae = try VAETraining.load(path: path)
+            return (vae, vae.config.summary)
+        case GAN.kind:
+            let gan = try GAN.load(path: path)
+            return (gan, gan.summary)
+        default:
+            throw CLIError("\(path): holds a \(kind) model; this command needs a \(VAETraining.kind) or a \(GAN.kind)")
+        }
+    }
+
+    /// Codes for `model` read from an .npy file, which must be `[n, latentSize]`.
+    static func codes(_ path: String, for model: any LatentGenerator, modelPath: String) throws -> Tensor {
+        let t = try NPY.read(path: path).tensor
+        guard t.rank == 2, t.shape[0] > 0, t.shape[1] == model.latentSize else {
+            throw CLIError("\(path): codes of shape \(t.shape), the model in \(modelPath) takes [n, \(model.latentSize)]")
+        }
+        guard t.scalars.allSatisfy(\.isFinite) else { throw CLIError("\(path): codes contain NaN or infinity") }
+        return t
+    }
+
+    /// Checks `--latent` (when given) against the model's code width.
+    static func check(latent: Int?, of model: any LatentGenerator, path: String) throws {
+        if let latent, latent != model.latentSize {
+            throw CLIError("\(path): the model takes \(model.latentSize)-dimensional latent codes, --latent says \(latent)")
+        }
+    }
+
     /// Checks that `data` fits `model`.
     static func check(_ data: Dataset, fits model: VAE, path: String) throws {
         guard data.inputs.shape[1] == model.config.inputSize else {
