@@ -83,6 +83,22 @@ extension LabelPredictor {
         return result
     }
 
+    /// Class probabilities (softmax of the logits) of each row of `inputs`, `[N, classCount]`,
+    /// evaluated in batches without gradients.
+    public func probabilities(_ inputs: Tensor, batchSize: Int = 1000) -> Tensor {
+        let wasTraining = isTraining
+        eval()
+        defer { if wasTraining { train() } }
+        var parts: [Tensor] = []
+        withoutGradients {
+            for start in stride(from: 0, to: inputs.shape[0], by: batchSize) {
+                let end = Swift.min(start + batchSize, inputs.shape[0])
+                parts.append(self(Variable(inputs.rows(start..<end))).value.softmaxLastAxis())
+            }
+        }
+        return parts.isEmpty ? Tensor(shape: [0, classCount]) : Tensor.concat(parts, axis: 0)
+    }
+
     /// Fraction of rows whose predicted class equals the label.
     public func accuracy(_ inputs: Tensor, labels: [Int]) -> Double {
         let predicted = predict(inputs)

@@ -65,8 +65,17 @@ import Testing
         // A classifier where a VAE is required.
         r = try CLI.run(["train", "classifier", "--out", dir.path + "/clf", "--epochs", "1", "--hidden", "32", "--quiet"] + data)
         #expect(r.status == 0, "\(r.stderr)")
-        r = try CLI.run(["sample", dir.path + "/clf/model.safetensors", "--out", dir.path + "/bad4"])
+        // The classifier reads the manifold's cells: a count per class, summing to at most the cells.
+        r = try CLI.run(["manifold", model, "--grid", "8", "--classifier", dir.path + "/clf/model.safetensors",
+                         "--out", dir.path + "/manifold-read"] + data)
+        #expect(r.status == 0 && r.stdout.contains("digits in grid"), "\(r.stderr)")
+        let read = try #require(try Self.metrics(dir.appendingPathComponent("manifold-read"))["grid_cells_recognised_per_class"] as? [String: Int])
+        // (This briefly trained model's blurry cells may convince the one-epoch classifier of nothing.)
+        #expect(Set(read.keys) == Set((0..<10).map(String.init)) && read.values.reduce(0, +) <= 64, "\(read)")
+        r = try CLI.run(["manifold", dir.path + "/clf/model.safetensors", "--out", dir.path + "/bad4"] + data)
         #expect(r.status != 0 && r.stderr.contains("holds a classifier model, expected a vae"), "\(r.stderr)")
+        r = try CLI.run(["sample", dir.path + "/clf/model.safetensors", "--out", dir.path + "/bad4"])
+        #expect(r.status != 0 && r.stderr.contains("holds a classifier model; this command needs a vae or a gan"), "\(r.stderr)")
         // …and a VAE where a classifier is required (conditional's --classifier).
         r = try CLI.run(["conditional", model, "--classifier", model, "--out", dir.path + "/bad5"] + data)
         #expect(r.status != 0 && r.stderr.contains("holds a vae model, expected a classifier"), "\(r.stderr)")

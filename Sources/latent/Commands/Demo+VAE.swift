@@ -15,7 +15,9 @@ struct VAESection: DemoSection {
         var models: [Int: VAE] = [:]
         var rows: [[String]] = []
         for latent in [2, 20] {
-            var config = VAE.Config(inputSize: 784, hidden: context.quick ? [128] : [400], latentSize: latent)
+            // The 2-d model gets a deeper network: with one layer of 400, 5s share their region of
+            // the plane with 3s and 8s and no cell of the manifold decodes to a clear 5.
+            var config = VAE.Config(inputSize: 784, hidden: context.quick ? [128] : (latent == 2 ? [512, 256] : [400]), latentSize: latent)
             config.seed = context.seed
             var training = TrainingConfig()
             training.epochs = context.quick ? 1 : (latent == 2 ? 15 : 10)
@@ -42,8 +44,16 @@ struct VAESection: DemoSection {
         // The 2-d space: decode a grid over the prior's quantiles; plot where the test digits land.
         if let small = models[2] {
             let grid = context.quick ? 8 : 20
-            try ImageGrid(columns: grid, padding: 0, scale: 1).writePNG(small.decode(try LatentGrid.codes(small, size: grid)),
-                                                                      to: URL(fileURLWithPath: dir + "/manifold.png"))
+            let cells = small.decode(try LatentGrid.codes(small, size: grid))
+            try ImageGrid(columns: grid, padding: 0, scale: 1).writePNG(cells, to: URL(fileURLWithPath: dir + "/manifold.png"))
+            // Which digits the manifold shows, as the classifier section's model reads its cells.
+            let classifierPath = context.directory + "/classifier/model.safetensors"
+            if FileManager.default.fileExists(atPath: classifierPath) {
+                let read = Manifold.confidentCells(try ClassifierTraining.load(path: classifierPath).probabilities(cells), threshold: 0.9)
+                figures["manifold_cells_recognised_per_class"] = read
+                blocks.append(.keyValues([("digits in the manifold", (0..<10).map { "\($0): \(read["\($0)"] ?? 0)" }.joined(separator: "  ")
+                                           + " of \(grid * grid) cells (read by the classifier with ≥ 90 %)")]))
+            }
             var scatter = ScatterPlot(points: small.encodeInBatches(context.test.inputs), labels: context.test.labels,
                                       title: "Test codes of the 2-d VAE by digit")
             scatter.xLabel = "z0"

@@ -32,6 +32,11 @@ struct Manifold: ParsableCommand {
     @Option(help: "Pixels per image pixel in manifold.png.")
     var scale: Int = 1
 
+    @Option(help: ArgumentHelp("""
+        A classifier model.safetensors: reads each grid image and counts, per class, the cells it         recognises with at least 90 % probability (which digits the manifold shows).
+        """, valueName: "path"))
+    var classifier: String?
+
     @Flag(help: "Only the scatter of codes (any latent size).")
     var noGrid = false
 
@@ -68,9 +73,19 @@ struct Manifold: ParsableCommand {
         }
         let (_, test, _) = try dataOptions.load()
         try LatentModelFile.check(test, fits: vae, path: model)
+        let judge = try classifier.map { path in
+            let c = try ClassifierTraining.load(path: path)
+            guard c.config.inputSize == vae.config.inputSize else {
+                throw CLIError("\(path): the classifier expects \(c.config.inputSize) inputs, the VAE makes \(vae.config.inputSize)")
+            }
+            return c
+        }
         let dir = try RunDirectory.make(out, name: "manifold")
+        var recognised: [String: Int]?
         if let gridCodes {
-            try LatentModelFile.writeGrid(vae.decodeInBatches(gridCodes), columns: grid, padding: 0, scale: scale, to: dir + "/manifold.png")
+            let images = vae.decodeInBatches(gridCodes)
+            try LatentModelFile.writeGrid(images, columns: grid, padding: 0, scale: scale, to: dir + "/manifold.png")
+            if let judge { recognised = Self.confidentCells(judge.probabilities(images), threshold: 0.9) }
         }
         let codes = vae.encodeInBatches(test.inputs)
         // How spread the codes are: with β = 0 nothing pulls them toward N(0, I), and they drift far out.
@@ -85,15 +100,35 @@ struct Manifold: ParsableCommand {
         scatter.xLabel = axes.0
         scatter.yLabel = axes.1
         try scatter.writePNG(to: URL(fileURLWithPath: dir + "/codes.png"))
-        try LatentModelFile.writeMetrics(["command": "manifold", "model": model, "grid": noGrid ? 0 : grid,
-                                          "dimensions": chosen.map { [$0.0, $0.1] } ?? (vae.latentSize == 2 ? [0, 1] : []),
-                                          "scatter_axes": [axes.0, axes.1], "test_samples": test.count,
-                                          "code_mean_norm": meanNorm, "code_variances": variances], to: dir)
+        var metrics: [String: Any] = ["command": "manifold", "model": model, "grid": noGrid ? 0 : grid,
+                                      "dimensions": chosen.map { [$0.0, $0.1] } ?? (vae.latentSize == 2 ? [0, 1] : []),
+                                      "scatter_axes": [axes.0, axes.1], "test_samples": test.count,
+                                      "code_mean_norm": meanNorm, "code_variances": variances]
+        if let recognised, let classifier {
+            metrics["grid_cells_recognised_per_class"] = recognised
+            metrics["grid_classifier"] = classifier
+        }
+        try LatentModelFile.writeMetrics(metrics, to: dir)
         var rows = [("model", "\(model): \(vae.config.summary)")]
         if gridCodes != nil { rows.append(("manifold", dir + "/manifold.png (\(grid)×\(grid))")) }
         rows.append(("codes", dir + "/codes.png (\(axes.0), \(axes.1))"))
         let shown = variances.prefix(8).map { String(format: "%.2f", $0) }.joined(separator: ", ") + (d > 8 ? ", …" : "")
         rows.append(("code spread", String(format: "mean |z| %.2f, ", meanNorm) + "variance per dimension \(shown)"))
+        if let recognised {
+            let shown = recognised.keys.sorted { Int($0) ?? 0 < Int($1) ?? 0 }.map { "\($0): \(recognised[$0]!)" }
+            rows.append(("digits in grid", shown.joined(separator: " ") + " (cells read with ≥ 90 %)"))
+        }
         print(summaryTable(rows))
+    }
+
+    /// For each class, how many rows of `probabilities` give it at least `threshold`.
+    static func confidentCells(_ probabilities: Tensor, threshold: Float) -> [String: Int] {
+        let classes = probabilities.shape[1], p = probabilities.scalars
+        var counts = [String: Int]()
+        for c in 0..<classes { counts["\(c)"] = 0 }
+        for row in 0..<probabilities.shape[0] {
+            for c in 0..<classes where p[row * classes + c] >= threshold { counts["\(c)", default: 0] += 1 }
+        }
+        return counts
     }
 }
