@@ -160,6 +160,20 @@ import Testing
             #expect(a == b, "\(name) differs after resume")
         }
         #expect(full.history.count == 4 && resumed.history.count == 4)
+        // The generator's running average resumes too: both model files (which hold it) agree,
+        // and it differs from the live weights it averages.
+        let savedA = try SafeTensors.read(path: base + "/a/model.safetensors").tensors
+        let savedB = try SafeTensors.read(path: base + "/b/model.safetensors").tensors
+        #expect(savedA.count == savedB.count)
+        for (x, y) in zip(savedA, savedB) { #expect(x.name == y.name && x.tensor == y.tensor, "\(x.name) differs in model.safetensors") }
+        let live = Dictionary(uniqueKeysWithValues: full.gan.generator.namedParameters(prefix: "generator.").map { ($0.0, $0.1.value) })
+        let averaged = Dictionary(uniqueKeysWithValues: savedA.map { ($0.name, $0.tensor) })
+        #expect(!live.isEmpty && live.allSatisfy { averaged[$0.key] != nil && averaged[$0.key]!.shape == $0.value.shape })
+        #expect(live.contains { averaged[$0.key] != $0.value }, "the model file holds the live generator, not its average")
+        full.withAveragedGenerator {
+            for (name, p) in full.gan.generator.namedParameters(prefix: "generator.") { #expect(p.value == averaged[name]) }
+        }
+        for (name, p) in full.gan.generator.namedParameters(prefix: "generator.") { #expect(p.value == live[name], "\(name) not restored") }
 
         // A latent size other than the checkpoint's.
         var other = GAN.Config(kind: .mlp, latentSize: 5)

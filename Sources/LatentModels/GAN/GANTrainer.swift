@@ -38,6 +38,14 @@ public final class GANTrainer {
     public var checkpointMetadata: [String: String] = [:]
     /// Epochs finished so far (restored by `resume`).
     public private(set) var completedEpochs = 0
+    /// The running average of the generator's parameters, by name (empty when averaging is off).
+    private var averagedGenerator: [String: Tensor] = [:]
+    /// Generator steps folded into the average.
+    private var averageUpdates = 0
+    private var averaging: Bool { (config.averageDecay ?? 0) > 0 }
+
+    /// Name prefix of the running average's tensors in `checkpoint.safetensors`.
+    static let averagePrefix = "average/generator."
 
     /// The file that holds everything needed to resume.
     public var checkpointPath: String? { runDirectory.map { $0 + "/checkpoint.safetensors" } }
@@ -57,6 +65,37 @@ public final class GANTrainer {
         noiseRNG = RandomGenerator(seed: config.seed ^ 0x4015E)
         var fixed = RandomGenerator(seed: config.seed ^ 0xF1CED)
         fixedNoise = gan.generator.noise(config.fixedNoiseCount, using: &fixed)
+        if averaging {
+            for (name, p) in gan.generator.namedParameters() { averagedGenerator[name] = p.value }
+        }
+    }
+
+    /// Folds the generator's current parameters into the running average. The decay ramps up
+    /// as (1 + t)/(10 + t) toward `averageDecay`, so the first steps are not held back by the
+    /// initial weights.
+    private func updateAverage() {
+        guard averaging, let target = config.averageDecay else { return }
+        let decay = Swift.min(target, Float(1 + averageUpdates) / Float(10 + averageUpdates))
+        let k = 1 - decay
+        for (name, p) in gan.generator.namedParameters() {
+            guard var average = averagedGenerator[name] else { continue }
+            averagedGenerator[name] = nil    // keep the buffer uniquely referenced: updated in place
+            average.update(with: p.value) { a, x in a + k * (x - a) }
+            averagedGenerator[name] = average
+        }
+        averageUpdates += 1
+    }
+
+    /// Runs `body` with the averaged generator's weights in place of the live ones (or with the
+    /// live ones when averaging is off), then puts the live weights back. Batch-norm statistics
+    /// stay the live generator's.
+    public func withAveragedGenerator<R>(_ body: () throws -> R) rethrows -> R {
+        guard averaging else { return try body() }
+        let parameters = gan.generator.namedParameters()
+        let live = parameters.map { $0.1.value }
+        for (name, p) in parameters { if let a = averagedGenerator[name] { p.value = a } }
+        defer { for ((_, p), value) in zip(parameters, live) { p.value = value } }
+        return try body()
     }
 
     /// Runs the remaining epochs on `data` (`[N, dataSize]`, already scaled to the generator's
@@ -80,7 +119,7 @@ public final class GANTrainer {
             var figures = try withoutGradients { try evaluate(0) }
             figures["epoch"] = 0
             history.append(figures)
-            try afterEpoch(0)
+            try withAveragedGenerator { try afterEpoch(0) }
         }
         // Whole batches only: a last batch of one example would break batch norm.
         let batchesPerEpoch = data.count / config.batchSize
@@ -113,7 +152,11 @@ public final class GANTrainer {
             }
             let trainSeconds = Date().timeIntervalSince(epochStart)
             gan.eval()
-            var figures = try withoutGradients { try evaluate(epoch) }
+            var figures = try withoutGradients { try withAveragedGenerator { try evaluate(epoch) } }
+            if averaging {
+                // The live generator's figures too, so the average's effect is on record.
+                for (key, value) in try withoutGradients({ try evaluate(epoch) }) { figures["live_" + key] = value }
+            }
             figures.merge(stats.figures) { a, _ in a }
             figures["epoch"] = Double(epoch)
             figures["train_seconds"] = trainSeconds
@@ -121,8 +164,10 @@ public final class GANTrainer {
             history.append(figures)
             completedEpochs = epoch
             try saveCheckpoint()
-            if let modelPath { try gan.save(to: modelPath, extraMetadata: checkpointMetadata) }
-            try afterEpoch(epoch)
+            try withAveragedGenerator {
+                if let modelPath { try gan.save(to: modelPath, extraMetadata: checkpointMetadata) }
+                try afterEpoch(epoch)
+            }
             onEvent(TrainingEvent(epoch: epoch, epochs: config.epochs, batch: batchesPerEpoch, batches: batchesPerEpoch,
                                   loss: Float(figures["d_loss"] ?? .nan),
                                   samplesPerSecond: Double(batchesDone * config.batchSize) / Swift.max(Date().timeIntervalSince(start), 1e-9),
@@ -158,6 +203,7 @@ public final class GANTrainer {
             generatorOptimizer.zeroGrad()
             loss.backward()
             generatorOptimizer.step()
+            updateAverage()
             stats.generatorLosses += Double(value)
             stats.generatorSteps += 1
         }
@@ -189,10 +235,11 @@ public final class GANTrainer {
         for optimizer in [generatorOptimizer, discriminatorOptimizer] {
             for key in optimizer.slots.keys.sorted() { tensors.append(("optimizer/" + key, optimizer.slots[key]!)) }
         }
+        for key in averagedGenerator.keys.sorted() { tensors.append((Self.averagePrefix + key, averagedGenerator[key]!)) }
         let state = GANResumeState(completedEpochs: completedEpochs, generatorSteps: generatorOptimizer.stepCount,
                                    discriminatorSteps: discriminatorOptimizer.stepCount, rng: rng.state,
                                    noiseRNG: noiseRNG.state, moduleRNGs: moduleRandomStates(), history: history,
-                                   config: config)
+                                   config: config, averageUpdates: averageUpdates)
         var m = try metadata
         m[GANResumeState.key] = try Checkpoint.encodeJSON(state)
         m["format"] = "pt"
@@ -221,9 +268,24 @@ public final class GANTrainer {
         guard state.config == config else {
             throw TrainingError.resumeMismatch("\(checkpointPath): the run was started with other training settings; resume with the same flags")
         }
-        var modelTensors: [String: Tensor] = [:], slots: [String: Tensor] = [:]
+        var modelTensors: [String: Tensor] = [:], slots: [String: Tensor] = [:], average: [String: Tensor] = [:]
         for t in file.tensors {
-            if t.name.hasPrefix("optimizer/") { slots[String(t.name.dropFirst(10))] = t.tensor } else { modelTensors[t.name] = t.tensor }
+            if t.name.hasPrefix("optimizer/") {
+                slots[String(t.name.dropFirst(10))] = t.tensor
+            } else if t.name.hasPrefix(Self.averagePrefix) {
+                average[String(t.name.dropFirst(Self.averagePrefix.count))] = t.tensor
+            } else {
+                modelTensors[t.name] = t.tensor
+            }
+        }
+        if averaging {
+            for (name, p) in gan.generator.namedParameters() {
+                guard let a = average[name], a.shape == p.value.shape else {
+                    throw CheckpointError.mismatch(checkpointPath, "the generator's running average lacks '\(name)'")
+                }
+                averagedGenerator[name] = a
+            }
+            averageUpdates = state.averageUpdates ?? 0
         }
         try Checkpoint.load(modelTensors, into: gan, path: checkpointPath)
         generatorOptimizer.slots = slots.filter { $0.key.hasPrefix("generator.") }
@@ -254,6 +316,8 @@ struct GANResumeState: Codable {
     var moduleRNGs: [String: [UInt64]]
     var history: [[String: Double]]
     var config: GANTrainingConfig
+    /// Generator steps in the running average (nil in runs saved before averaging existed).
+    var averageUpdates: Int?
 }
 
 /// Running sums over one epoch's steps.

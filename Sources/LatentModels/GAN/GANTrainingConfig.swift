@@ -20,6 +20,13 @@ public struct GANTrainingConfig: Codable, Sendable, Equatable {
     /// One-sided label smoothing: the discriminator's target for real examples is 1 − this
     /// (0.1 is usual); fakes keep target 0.
     public var labelSmoothing: Float = 0
+    /// Decay of the running average of the generator's weights (Yazıcı et al., 2019, "The
+    /// Unusual Effectiveness of Averaging in GAN Training"), or 0 / nil for none. The game makes
+    /// the generator circle around an equilibrium, drifting from one set of digits to another;
+    /// the average sits nearer the middle. Measurements, pictures and `model.safetensors` use the
+    /// averaged generator; the live one keeps training. Runs saved before this setting existed
+    /// decode it as nil.
+    public var averageDecay: Float? = 0.999
     /// Number of fixed noise vectors drawn once for the progress pictures.
     public var fixedNoiseCount = 64
     public var seed: UInt64 = 1
@@ -37,6 +44,9 @@ public struct GANTrainingConfig: Codable, Sendable, Equatable {
         if generatorSteps < 1 { throw .invalidConfig("generator steps must be at least 1, got \(generatorSteps)") }
         if !(labelSmoothing >= 0 && labelSmoothing < 0.5) {
             throw .invalidConfig("label smoothing must be in [0, 0.5), got \(labelSmoothing)")
+        }
+        if let d = averageDecay, !(d >= 0 && d < 1) {
+            throw .invalidConfig("generator average decay must be in [0, 1), got \(d)")
         }
         if fixedNoiseCount < 1 { throw .invalidConfig("fixed noise count must be positive, got \(fixedNoiseCount)") }
     }

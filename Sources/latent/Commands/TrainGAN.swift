@@ -54,6 +54,12 @@ struct TrainGAN: ParsableCommand {
     @Option(help: "One-sided label smoothing: the real target becomes 1 − this (e.g. 0.1).")
     var labelSmoothing: Float = 0
 
+    @Option(help: """
+        Decay of the running average of the generator's weights, which measurements, pictures and \
+        model.safetensors use (0: none, the live generator).
+        """)
+    var averageDecay: Float = 0.999
+
     @Option(help: "MLP generator hidden sizes, comma-separated.")
     var generatorHidden: String = "256,512"
 
@@ -100,6 +106,7 @@ struct TrainGAN: ParsableCommand {
         c.generatorSteps = gSteps
         c.loss = loss
         c.labelSmoothing = labelSmoothing
+        c.averageDecay = averageDecay
         c.seed = seed
         return c
     }
