@@ -19,6 +19,10 @@ parser.add_argument("--epochs", type=int, default=1)
 parser.add_argument("--batches", type=int, default=0, help="batches per timed epoch (0: all)")
 parser.add_argument("--threads", type=int, default=2)
 parser.add_argument("--seed", type=int, default=1)
+parser.add_argument("--classifier", default=None,
+                    help="a Latent classifier model.safetensors (784-256-10): after every epoch, measure 10,000 "
+                         "samples as `latent train gan` does (share of each digit, Fréchet distance of the "
+                         "256-d hidden features to the test images')")
 args = parser.parse_args()
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(args.threads)
@@ -66,6 +70,38 @@ opt_d = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999)
 bce = nn.BCEWithLogitsLoss()
 ones, zeros = torch.ones(128, 1), torch.zeros(128, 1)
 
+measure = None
+if args.classifier:
+    import numpy as np
+    import scipy.linalg
+    from safetensors.numpy import load_file
+
+    clf = {k: torch.from_numpy(v) for k, v in load_file(args.classifier).items()}
+    x_test, _ = mnist.load(args.data, "test")
+
+    def features(images01):
+        h = torch.relu(images01 @ clf["0.weight"].T + clf["0.bias"])
+        return h, (h @ clf["2.weight"].T + clf["2.bias"]).argmax(1)
+
+    with torch.no_grad():
+        real_h, _ = features(torch.from_numpy(x_test))
+    real_h = real_h.double().numpy()
+    mu_r, cov_r = real_h.mean(0), np.cov(real_h, rowvar=False)
+    eval_codes = torch.randn(10_000, 64, generator=torch.Generator().manual_seed(args.seed + 1))
+
+    def measure():
+        generator.eval()
+        with torch.no_grad():
+            images = (generator(eval_codes) + 1) / 2
+            h, predicted = features(images)
+        generator.train()
+        h = h.double().numpy()
+        mu, cov = h.mean(0), np.cov(h, rowvar=False)
+        root = scipy.linalg.sqrtm(cov @ cov_r).real
+        fd = float(((mu - mu_r) ** 2).sum() + np.trace(cov + cov_r - 2 * root))
+        shares = np.bincount(predicted.numpy(), minlength=10) / len(predicted)
+        return fd, shares
+
 times = []
 for epoch in range(args.epochs):
     perm = torch.randperm(len(x))
@@ -86,6 +122,10 @@ for epoch in range(args.epochs):
     times.append((time.perf_counter() - start) * full_batches / batches)
     print(f"epoch {epoch + 1}: {times[-1]:.2f} s/epoch ({batches} of {full_batches} batches timed), "
           f"d_loss {loss_d.item():.4f} g_loss {loss_g.item():.4f}", flush=True)
+    if measure:
+        fd, shares = measure()
+        print(f"  Fréchet {fd:.3f}  min class share {100 * shares.min():.1f} %  shares "
+              + " ".join(f"{100 * v:.1f}" for v in shares), flush=True)
 median = statistics.median(times)
 print(f"torch dcgan: median {median:.2f} s/epoch")
 print("RESULT " + json.dumps({"workload": "dcgan", "impl": "torch", "threads": args.threads,
