@@ -3,7 +3,8 @@
 #
 #   scripts/bench.sh [workload ...] [--rounds N] [--threads T] [--data DIR]
 #
-# workloads: gemm, mlp, train-step (default: all three, in that order). Builds LatentBench in
+# workloads: gemm, mlp, train-step (default: these three, in that order), vae (3 epochs) and dcgan
+# (2 epochs of 60 batches each, extrapolated to the full epoch). Builds LatentBench in
 # release once, then for each workload runs Latent and the peer alternately, N rounds each
 # (default 3), so drift in machine load hits both sides alike. Prints every run's output, then
 # per workload the median of the rounds for each side and the Latent/peer ratio, with the load
@@ -23,9 +24,9 @@ while [[ $# -gt 0 ]]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
-        gemm|mlp|train-step) WORKLOADS+=("$1"); shift ;;
+        gemm|mlp|train-step|vae|dcgan) WORKLOADS+=("$1"); shift ;;
         -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step)" >&2; exit 2 ;;
+        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan)" >&2; exit 2 ;;
     esac
 done
 [[ ${#WORKLOADS[@]} -eq 0 ]] && WORKLOADS=(gemm mlp train-step)
@@ -49,6 +50,16 @@ peer_command() {
         gemm) echo "$PYTHON Benchmarks/peers/gemm_numpy.py --threads $THREADS" ;;
         mlp) echo "$PYTHON Benchmarks/peers/mlp_torch.py --threads $THREADS --data $DATA" ;;
         train-step) echo "$PYTHON Benchmarks/peers/train_step_torch.py --threads $THREADS --data $DATA" ;;
+        vae) echo "$PYTHON Benchmarks/peers/vae_torch.py --threads $THREADS --data $DATA $(workload_args vae)" ;;
+        dcgan) echo "$PYTHON Benchmarks/peers/dcgan_torch.py --threads $THREADS --data $DATA $(workload_args dcgan)" ;;
+    esac
+}
+
+# Run length of the model workloads, the same for both sides.
+workload_args() {
+    case "$1" in
+        vae) echo "--epochs 3" ;;
+        dcgan) echo "--epochs 2 --batches 60" ;;
     esac
 }
 
@@ -57,7 +68,8 @@ for w in "${WORKLOADS[@]}"; do
     for ((r = 1; r <= ROUNDS; r++)); do
         echo
         echo "== $w round $r/$ROUNDS: latent ($(cut -d' ' -f1-3 /proc/loadavg))"
-        "$BIN" "$w" --threads "$THREADS" --data "$DATA" | tee "$LOG/out"
+        # shellcheck disable=SC2046
+        "$BIN" "$w" --threads "$THREADS" --data "$DATA" $(workload_args "$w") | tee "$LOG/out"
         grep '^RESULT ' "$LOG/out" | sed 's/^RESULT //' >> "$LOG/$w.results"
         echo
         echo "== $w round $r/$ROUNDS: peer ($(cut -d' ' -f1-3 /proc/loadavg))"
@@ -94,6 +106,13 @@ elif w == "mlp":
     acc_b = [round(r["testAccuracy"], 4) for r in peer]
     print(f"mlp: s/epoch latent {a:.3f}   {name} {b:.3f}   latent/{name} {a / b:.2f} (< 1 means Latent is faster)")
     print(f"  test accuracy after {latent[0]['epochs']} epochs: latent {acc_a}   {name} {acc_b}")
+elif w in ("vae", "dcgan"):
+    a, b = med(r["seconds_per_epoch"] for r in latent), med(r["seconds_per_epoch"] for r in peer)
+    print(f"{w}: s/epoch latent {a:.2f} {[round(r['seconds_per_epoch'], 2) for r in latent]}   "
+          f"{name} {b:.2f} {[round(r['seconds_per_epoch'], 2) for r in peer]}   latent/{name} {a / b:.2f} (< 1 means Latent is faster)")
+    if w == "vae":
+        print(f"  test negative ELBO: latent {[round(r['test_negative_elbo'], 2) for r in latent]}   "
+              f"{name} {[round(r['test_negative_elbo'], 2) for r in peer]}")
 elif w == "train-step":
     a, b = med(r["stepMs"] for r in latent), med(r["stepMs"] for r in peer)
     print(f"train-step: ms/step latent {a:.2f}   {name} {b:.2f}   latent/{name} {a / b:.2f} (< 1 means Latent is faster)")

@@ -63,6 +63,11 @@ func runVAEBenchmark(arguments: [String]) throws {
     }
     print(String(format: "latent vae (latent %d): median %.3f s/epoch (%.3f s CPU), test negative ELBO %.2f, IWAE NLL %.2f",
                  latent, median(wall), median(cpu), elbo, nll))
+    var loads = [Double](repeating: 0, count: 3)
+    _ = getloadavg(&loads, 3)
+    let result: [String: Any] = ["workload": "vae", "impl": "latent", "seconds_per_epoch": median(wall),
+                                 "cpu_seconds_per_epoch": median(cpu), "test_negative_elbo": elbo, "loadAfter": loads]
+    print("RESULT " + String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
 }
 
 private func median(_ values: [Double]) -> Double {

@@ -4,7 +4,9 @@ pixels, closed-form KL to N(0, I), Adam 1e-3, batch 128), timed per epoch on the
 images. Prints s/epoch, the test negative ELBO per image after every epoch and, with --iwae K,
 the importance-weighted NLL with K samples per test image."""
 import argparse
+import json
 import math
+import os
 import statistics
 import time
 
@@ -105,3 +107,6 @@ if args.iwae > 0:
 print(f"torch vae (latent {args.latent}): median {statistics.median(times):.3f} s/epoch "
       f"({statistics.median(cpu_times):.3f} s CPU), "
       f"test negative ELBO {elbo:.2f}, IWAE NLL {nll:.2f}")
+print("RESULT " + json.dumps({"workload": "vae", "impl": "torch", "seconds_per_epoch": statistics.median(times),
+                              "cpu_seconds_per_epoch": statistics.median(cpu_times), "test_negative_elbo": elbo,
+                              "loadAfter": list(os.getloadavg())}, sort_keys=True))

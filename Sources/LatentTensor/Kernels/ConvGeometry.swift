@@ -52,29 +52,40 @@ public struct ConvGeometry: Sendable, Equatable {
         return table
     }
 
-    /// Writes the columns of `batch` images at `image` (`[batch, C, H, W]`) into `cols`, a
-    /// `[patchSize, batch · positions]` matrix. Padding reads as zero.
-    public func im2col(_ image: UnsafePointer<Float>, batch: Int, into cols: UnsafeMutablePointer<Float>) {
-        let ldc = batch * positions
-        let (kk, positions, plane, channels) = (kernelHeight * kernelWidth, positions, height * width, channels)
+    /// Runs `body(scratch, plane, column, offsets)` for every (channel, image) pair of a batch,
+    /// channel-major (consecutive tasks touch consecutive runs of the same column rows), split
+    /// over the threads. `scratch` holds `height · width + 1` floats, the last one zero on entry
+    /// to each task; `plane` is the pair's offset in `[batch, C, H, W]`, `column` its first column
+    /// in the first of its kh·kw rows of the `[patchSize, batch · positions]` column matrix, and
+    /// `offsets` the `windowOffsets` table.
+    private func forEachPlane(batch: Int, minChunk: Int,
+                              _ body: (UnsafeMutablePointer<Float>, Int, Int, UnsafePointer<Int32>) -> Void) {
+        let (positions, planeSize, channels, kk) = (positions, height * width, channels, kernelHeight * kernelWidth)
         let table = windowOffsets()
         table.withUnsafeBufferPointer { offsets in
             let offsets = offsets.baseAddress!
-            // One (image, channel) plane per task, in channel-major order so that consecutive
-            // tasks write consecutive runs of the same column rows: the plane is read kh·kw times
-            // from a small scratch copy, and each task writes its own run of kh·kw rows.
-            parallelFor(batch * channels, minChunk: 4) { planes in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: plane + 1)
+            parallelFor(batch * channels, minChunk: minChunk) { tasks in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: planeSize + 1)
                 defer { scratch.deallocate() }
-                scratch[plane] = 0
-                for index in planes {
+                for index in tasks {
                     let c = index / batch, n = index % batch
-                    scratch.update(from: image + (n * channels + c) * plane, count: plane)
-                    for k in 0..<kk {
-                        let dst = cols + (c * kk + k) * ldc + n * positions, o = offsets + k * positions
-                        for j in 0..<positions { dst[j] = scratch[Int(o[j])] }
-                    }
+                    scratch[planeSize] = 0
+                    body(scratch, (n * channels + c) * planeSize, c * kk * batch * positions + n * positions, offsets)
                 }
+            }
+        }
+    }
+
+    /// Writes the columns of `batch` images at `image` (`[batch, C, H, W]`) into `cols`, a
+    /// `[patchSize, batch · positions]` matrix. Padding reads as zero.
+    public func im2col(_ image: UnsafePointer<Float>, batch: Int, into cols: UnsafeMutablePointer<Float>) {
+        let (ldc, positions, planeSize, kk) = (batch * positions, positions, height * width, kernelHeight * kernelWidth)
+        // Each plane is read kh·kw times, from a small scratch copy whose extra element is the padding.
+        forEachPlane(batch: batch, minChunk: 4) { scratch, plane, column, offsets in
+            scratch.update(from: image + plane, count: planeSize)
+            for k in 0..<kk {
+                let dst = cols + column + k * ldc, o = offsets + k * positions
+                for j in 0..<positions { dst[j] = scratch[Int(o[j])] }
             }
         }
     }
@@ -82,29 +93,17 @@ public struct ConvGeometry: Sendable, Equatable {
     /// Adds the columns in `cols` (`[patchSize, batch · positions]`) back into `image`
     /// (`[batch, C, H, W]`), which the caller has zeroed or wants accumulated into.
     public func col2im(_ cols: UnsafePointer<Float>, batch: Int, into image: UnsafeMutablePointer<Float>) {
-        let ldc = batch * positions
-        let (kk, positions, plane, channels) = (kernelHeight * kernelWidth, positions, height * width, channels)
-        let table = windowOffsets()
-        table.withUnsafeBufferPointer { offsets in
-            let offsets = offsets.baseAddress!
-            // Split over (image, channel) planes, channel-major so consecutive tasks read
-            // consecutive runs of the same column rows: each task writes only its own plane.
-            // Within one kernel element the window positions hit distinct pixels, so each run of
-            // `positions` is a conflict-free scatter; padding lands in the scratch's extra element.
-            parallelFor(batch * channels, minChunk: 2) { planes in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: plane + 1)
-                defer { scratch.deallocate() }
-                for index in planes {
-                    let c = index / batch, n = index % batch
-                    let dst = image + (n * channels + c) * plane
-                    scratch.update(from: dst, count: plane)
-                    for k in 0..<kk {
-                        let src = cols + (c * kk + k) * ldc + n * positions, o = offsets + k * positions
-                        for j in 0..<positions { scratch[Int(o[j])] += src[j] }
-                    }
-                    dst.update(from: scratch, count: plane)
-                }
+        let (ldc, positions, planeSize, kk) = (batch * positions, positions, height * width, kernelHeight * kernelWidth)
+        // Each task writes only its own plane. Within one kernel element the window positions hit
+        // distinct pixels, so each run is a conflict-free scatter; padding lands in the extra element.
+        forEachPlane(batch: batch, minChunk: 2) { scratch, plane, column, offsets in
+            let dst = image + plane
+            scratch.update(from: dst, count: planeSize)
+            for k in 0..<kk {
+                let src = cols + column + k * ldc, o = offsets + k * positions
+                for j in 0..<positions { scratch[Int(o[j])] += src[j] }
             }
+            dst.update(from: scratch, count: planeSize)
         }
     }
 }
