@@ -21,7 +21,7 @@ mkdir -p "$BIN" "$OUT"
 BLAS_CFLAGS=$(pkg-config --cflags openblas 2>/dev/null || echo "-I/usr/include/x86_64-linux-gnu/openblas-pthread")
 BLAS_LIBS=$(pkg-config --libs openblas 2>/dev/null || echo "-L/usr/lib/x86_64-linux-gnu/openblas-pthread -lopenblas")
 SAN=(-sanitize=fuzzer,address -parse-as-library -O -g)
-CMODULES=(-I Sources/CLatentBLAS -I Sources/CLatentZlib)
+CMODULES=(-I Sources/CLatentBLAS -I Sources/CLatentDNNL -I Sources/CLatentZlib)
 for flag in $BLAS_CFLAGS; do CMODULES+=(-Xcc "$flag"); done
 
 echo "== building LatentTensor (instrumented)"
@@ -50,7 +50,7 @@ for target in IDX NPY SafeTensors; do
     echo "== building fuzz-$target"
     swiftc "${SAN[@]}" "${CMODULES[@]}" -I "$BIN" -module-name LatentIO \
         Sources/LatentIO/*.swift "fuzz/Fuzz$target.swift" "$BIN/LatentTensor.o" \
-        $BLAS_LIBS -lz -use-ld=lld -o "$BIN/fuzz-$target"
+        $BLAS_LIBS -ldnnl -lgomp -lz -use-ld=lld -o "$BIN/fuzz-$target"
 
     findings="$OUT/findings-$target"
     mkdir -p "$findings"
