@@ -15,10 +15,15 @@ import LatentTensor
 /// discriminator's parameters are frozen, so its backward pass computes only the gradient that
 /// flows to the generator.
 ///
+/// With `averageDecay` set, the trainer also keeps a running average of the generator's weights
+/// after every generator step; `evaluate`, `afterEpoch` and `model.safetensors` see the averaged
+/// generator (`withAveragedGenerator`), and the live generator's figures are recorded with a
+/// `live_` prefix.
+///
 /// Everything that influences the next step is checkpointed (both networks, both optimisers'
 /// moments and step counts, the data-shuffling and noise streams, every module's stream, the
-/// history), so a resumed run ends with the same bits as an uninterrupted one for the same seed
-/// and thread count.
+/// generator's running average, the history), so a resumed run ends with the same bits as an
+/// uninterrupted one for the same seed and thread count.
 public final class GANTrainer {
     public let gan: GAN
     public let config: GANTrainingConfig
