@@ -75,12 +75,13 @@ public final class GANTrainer {
         }
     }
 
-    /// Folds the generator's current parameters into the running average. The decay ramps up
-    /// as (1 + t)/(10 + t) toward `averageDecay`, so the first steps are not held back by the
-    /// initial weights.
+    /// Folds the generator's current parameters into the running average: the plain mean of all
+    /// the weights so far (decay t/(t + 1)) until there are 1/(1 − `averageDecay`) of them, the
+    /// exponential average from then on. So the initial weights never linger, and the window
+    /// is the full 1/(1 − decay) steps as soon as the run is that long.
     private func updateAverage() {
         guard averaging, let target = config.averageDecay else { return }
-        let decay = Swift.min(target, Float(1 + averageUpdates) / Float(10 + averageUpdates))
+        let decay = Swift.min(target, Float(averageUpdates) / Float(averageUpdates + 1))
         let k = 1 - decay
         for (name, p) in gan.generator.namedParameters() {
             guard var average = averagedGenerator[name] else { continue }
