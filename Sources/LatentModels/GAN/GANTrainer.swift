@@ -75,13 +75,15 @@ public final class GANTrainer {
         }
     }
 
-    /// Folds the generator's current parameters into the running average: the plain mean of all
-    /// the weights so far (decay t/(t + 1)) until there are 1/(1 − `averageDecay`) of them, the
-    /// exponential average from then on. So the initial weights never linger, and the window
-    /// is the full 1/(1 − decay) steps as soon as the run is that long.
+    /// Folds the generator's current parameters into the running average. The decay is
+    /// min(`averageDecay`, (1 + t)/(10 + t)) after t updates, so the window grows with the run —
+    /// about the last ninth of the steps so far — until it reaches 1/(1 − decay) steps (t ≈ 9,000
+    /// for 0.999). Averaging the whole run instead (decay t/(t + 1) up to the same cap) measured
+    /// worse on dcgan: it blends generators from too far apart (Fréchet 28.0 instead of 17.5
+    /// after 4 epochs).
     private func updateAverage() {
         guard averaging, let target = config.averageDecay else { return }
-        let decay = Swift.min(target, Float(averageUpdates) / Float(averageUpdates + 1))
+        let decay = Swift.min(target, Float(1 + averageUpdates) / Float(10 + averageUpdates))
         let k = 1 - decay
         for (name, p) in gan.generator.namedParameters() {
             guard var average = averagedGenerator[name] else { continue }

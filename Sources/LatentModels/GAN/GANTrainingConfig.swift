@@ -21,7 +21,8 @@ public struct GANTrainingConfig: Codable, Sendable, Equatable {
     /// (0.1 is usual); fakes keep target 0.
     public var labelSmoothing: Float = 0
     /// Decay of the running average of the generator's weights (Yazıcı et al., 2019, "The
-    /// Unusual Effectiveness of Averaging in GAN Training"), or 0 / nil for none. The game makes
+    /// Unusual Effectiveness of Averaging in GAN Training"), or 0 / nil for none. The decay
+    /// ramps up to this value (see `GANTrainer`), so short runs average over a shorter window. The game makes
     /// the generator circle around an equilibrium, drifting from one set of digits to another;
     /// the average sits nearer the middle. Measurements, pictures and `model.safetensors` use the
     /// averaged generator; the live one keeps training. Runs saved before this setting existed
