@@ -67,25 +67,9 @@ public protocol LabelPredictor: Layer {
 }
 
 extension LabelPredictor {
-    /// Predicted class of each row of `inputs`, evaluated in batches without gradients.
-    public func predict(_ inputs: Tensor, batchSize: Int = 1000) -> [Int] {
-        let wasTraining = isTraining
-        eval()
-        defer { if wasTraining { train() } }
-        var result: [Int] = []
-        result.reserveCapacity(inputs.shape[0])
-        withoutGradients {
-            for start in stride(from: 0, to: inputs.shape[0], by: batchSize) {
-                let end = Swift.min(start + batchSize, inputs.shape[0])
-                result += self(Variable(inputs.rows(start..<end))).value.argmax(axis: 1)
-            }
-        }
-        return result
-    }
-
-    /// Class probabilities (softmax of the logits) of each row of `inputs`, `[N, classCount]`,
-    /// evaluated in batches without gradients.
-    public func probabilities(_ inputs: Tensor, batchSize: Int = 1000) -> Tensor {
+    /// The logits of `inputs`, one tensor per batch of `batchSize` rows, in evaluation mode
+    /// without gradients (the mode is restored after).
+    private func logitsInBatches(_ inputs: Tensor, batchSize: Int) -> [Tensor] {
         let wasTraining = isTraining
         eval()
         defer { if wasTraining { train() } }
@@ -93,9 +77,21 @@ extension LabelPredictor {
         withoutGradients {
             for start in stride(from: 0, to: inputs.shape[0], by: batchSize) {
                 let end = Swift.min(start + batchSize, inputs.shape[0])
-                parts.append(self(Variable(inputs.rows(start..<end))).value.softmaxLastAxis())
+                parts.append(self(Variable(inputs.rows(start..<end))).value)
             }
         }
+        return parts
+    }
+
+    /// Predicted class of each row of `inputs`, evaluated in batches without gradients.
+    public func predict(_ inputs: Tensor, batchSize: Int = 1000) -> [Int] {
+        logitsInBatches(inputs, batchSize: batchSize).flatMap { $0.argmax(axis: 1) }
+    }
+
+    /// Class probabilities (softmax of the logits) of each row of `inputs`, `[N, classCount]`,
+    /// evaluated in batches without gradients.
+    public func probabilities(_ inputs: Tensor, batchSize: Int = 1000) -> Tensor {
+        let parts = logitsInBatches(inputs, batchSize: batchSize).map { $0.softmaxLastAxis() }
         return parts.isEmpty ? Tensor(shape: [0, classCount]) : Tensor.concat(parts, axis: 0)
     }
 

@@ -53,10 +53,7 @@ struct Conditional: ParsableCommand {
         let dir = try RunDirectory.make(out, name: "conditional")
         let judge: Classifier
         if let classifier {
-            judge = try ClassifierTraining.load(path: classifier)
-            guard judge.config.inputSize == vae.config.inputSize else {
-                throw CLIError("\(classifier): the classifier expects \(judge.config.inputSize) inputs, the VAE makes \(vae.config.inputSize)")
-            }
+            judge = try LatentModelFile.classifier(classifier, for: vae)
         } else {
             progress.note("training a classifier to judge the samples (784-256-10, 3 epochs)…")
             var config = Classifier.Config(inputSize: vae.config.inputSize, hidden: [256], classes: (classes.last ?? 9) + 1)

@@ -33,7 +33,8 @@ struct Manifold: ParsableCommand {
     var scale: Int = 1
 
     @Option(help: ArgumentHelp("""
-        A classifier model.safetensors: reads each grid image and counts, per class, the cells it         recognises with at least 90 % probability (which digits the manifold shows).
+        A classifier model.safetensors: reads each grid image and counts, per class, the cells it \
+        recognises with at least 90 % probability (which digits the manifold shows).
         """, valueName: "path"))
     var classifier: String?
 
@@ -73,13 +74,7 @@ struct Manifold: ParsableCommand {
         }
         let (_, test, _) = try dataOptions.load()
         try LatentModelFile.check(test, fits: vae, path: model)
-        let judge = try classifier.map { path in
-            let c = try ClassifierTraining.load(path: path)
-            guard c.config.inputSize == vae.config.inputSize else {
-                throw CLIError("\(path): the classifier expects \(c.config.inputSize) inputs, the VAE makes \(vae.config.inputSize)")
-            }
-            return c
-        }
+        let judge = try classifier.map { try LatentModelFile.classifier($0, for: vae) }
         let dir = try RunDirectory.make(out, name: "manifold")
         var recognised: [String: Int]?
         if let gridCodes {

@@ -44,6 +44,15 @@ enum LatentModelFile {
         }
     }
 
+    /// The classifier in `path`, which must read images of the size `vae` makes.
+    static func classifier(_ path: String, for vae: VAE) throws -> Classifier {
+        let c = try ClassifierTraining.load(path: path)
+        guard c.config.inputSize == vae.config.inputSize else {
+            throw CLIError("\(path): the classifier expects \(c.config.inputSize) inputs, the VAE makes \(vae.config.inputSize)")
+        }
+        return c
+    }
+
     /// Checks that `data` fits `model`.
     static func check(_ data: Dataset, fits model: VAE, path: String) throws {
         guard data.inputs.shape[1] == model.config.inputSize else {
