@@ -60,7 +60,7 @@ enum AutoencoderBench {
         }
         let seconds = trainer.history.compactMap { $0["train_seconds"] }
         let errors = trainer.history.compactMap { $0["test_squared_error"] }
-        let median = seconds.sorted()[seconds.count / 2]
+        let median = median(seconds)
         print("latent \(name): median \(fmt(median)) s/epoch, test squared error \(fmt(errors.last ?? .nan))")
         printResult(Output(workload: name, threads: options.threads, epochs: training.epochs, loss: loss.rawValue,
                            schedule: schedule.rawValue, initializer: initializer.rawValue, sPerEpoch: median,

@@ -69,9 +69,3 @@ func runVAEBenchmark(arguments: [String]) throws {
                                  "cpu_seconds_per_epoch": median(cpu), "test_negative_elbo": elbo, "loadAfter": loads]
     print("RESULT " + String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
 }
-
-private func median(_ values: [Double]) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let s = values.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
-}
