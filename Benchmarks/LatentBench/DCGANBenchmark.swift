@@ -2,7 +2,7 @@
 // on the 60k MNIST training images, batch 128, Adam 2e-4 (β₁ 0.5), k = m = 1, through the public
 // GANTrainer (no measurement, no checkpoints). Peer: Benchmarks/peers/dcgan_torch.py.
 //
-//   LatentBench dcgan [--threads 2] [--epochs 1] [--batches N] [--data DIR] [--seed 1] [--profile]
+//   LatentBench dcgan [--threads 2] [--epochs 1] [--batches N] [--pack 1] [--data DIR] [--seed 1] [--profile]
 //
 // --batches N times the first N batches of each epoch and extrapolates to the full epoch (a full
 // epoch is minutes on two cores); --profile runs the steps once without timing output, for
@@ -13,7 +13,7 @@ import Latent
 
 /// Runs the dcgan workload with `arguments` (everything after the workload name).
 func runDCGANBenchmark(arguments: [String]) throws {
-    var threads = 2, epochs = 1, batches = 0, seed: UInt64 = 1
+    var threads = 2, epochs = 1, batches = 0, pack = 1, seed: UInt64 = 1
     var data = "../shared/data/mnist"
     var profile = false
     var i = 0
@@ -27,6 +27,7 @@ func runDCGANBenchmark(arguments: [String]) throws {
         case "--threads": threads = Int(try value()) ?? threads
         case "--epochs": epochs = Int(try value()) ?? epochs
         case "--batches": batches = Int(try value()) ?? batches
+        case "--pack": pack = Int(try value()) ?? pack
         case "--seed": seed = UInt64(try value()) ?? seed
         case "--data": data = try value()
         case "--profile": profile = true
@@ -42,6 +43,7 @@ func runDCGANBenchmark(arguments: [String]) throws {
     let subset = Dataset(inputs: GAN.fromImages(train.inputs.rows(0..<(timedBatches * 128))))
     var config = GAN.Config(kind: .dcgan, latentSize: 64)
     config.seed = seed
+    config.pack = pack
     var training = GANTrainingConfig()
     training.epochs = epochs
     training.seed = seed
@@ -61,7 +63,7 @@ func runDCGANBenchmark(arguments: [String]) throws {
         }
     })
     guard !profile else { return }
-    let median = times.sorted()[times.count / 2]
+    let median = median(times)
     print(String(format: "latent dcgan: median %.2f s/epoch", median))
     let result: [String: Any] = ["workload": "dcgan", "impl": "latent", "threads": threads, "seconds_per_epoch": median,
                                  "batches": timedBatches, "loadBefore": loadBefore, "loadAfter": dcganLoadAverage()]

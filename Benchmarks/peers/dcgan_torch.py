@@ -1,5 +1,5 @@
 """Peer for the `dcgan` workload of BENCHMARKS.md, the same networks and loop as Latent's
-`GANTrainer` with k = m = 1: generator z(64) -> Linear -> (128, 7, 7) -> ConvT(128->64, k4, s2, p1)
+`GANTrainer` with k = m = 1: generator z(64) -> Linear -> (128, 7, 7) BN ReLU -> ConvT(128->64, k4, s2, p1)
 BN ReLU -> ConvT(64->1, k4, s2, p1) tanh; discriminator Conv(1->64, k4, s2, p1) LeakyReLU(0.2) ->
 Conv(64->128, k4, s2, p1) BN LeakyReLU(0.2) -> Linear(6272->1); weights N(0, 0.02), batch-norm
 scale N(1, 0.02), biases 0; Adam 2e-4, betas (0.5, 0.999); batch 128 (last partial batch
@@ -19,6 +19,8 @@ parser.add_argument("--epochs", type=int, default=1)
 parser.add_argument("--batches", type=int, default=0, help="batches per timed epoch (0: all)")
 parser.add_argument("--threads", type=int, default=2)
 parser.add_argument("--seed", type=int, default=1)
+parser.add_argument("--pack", type=int, default=1,
+                    help="samples the discriminator judges at once, as channels of one image (PacGAN; latent --pack)")
 parser.add_argument("--classifier", default=None,
                     help="a Latent classifier model.safetensors (784-256-10): after every epoch, measure 10,000 "
                          "samples as `latent train gan` does (share of each digit, Fréchet distance of the "
@@ -42,12 +44,12 @@ full_batches = len(x) // 128
 batches = args.batches or full_batches
 
 generator = nn.Sequential(
-    nn.Linear(64, 128 * 7 * 7), nn.Unflatten(1, (128, 7, 7)),
+    nn.Linear(64, 128 * 7 * 7), nn.Unflatten(1, (128, 7, 7)), nn.BatchNorm2d(128), nn.ReLU(),
     nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
     nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh(), nn.Flatten())
 discriminator = nn.Sequential(
-    nn.Unflatten(1, (1, 28, 28)),
-    nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+    nn.Unflatten(1, (args.pack, 28, 28)),
+    nn.Conv2d(args.pack, 64, 4, 2, 1), nn.LeakyReLU(0.2),
     nn.Conv2d(64, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
     nn.Flatten(), nn.Linear(128 * 7 * 7, 1))
 
@@ -68,7 +70,12 @@ init(discriminator)
 opt_g = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
 opt_d = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
 bce = nn.BCEWithLogitsLoss()
-ones, zeros = torch.ones(128, 1), torch.zeros(128, 1)
+ones, zeros = torch.ones(128 // args.pack, 1), torch.zeros(128 // args.pack, 1)
+
+
+def packed(images):
+    """Every `--pack` consecutive images side by side as one input (a no-op for 1)."""
+    return images.reshape(-1, args.pack * 784)
 
 measure = None
 if args.classifier:
@@ -109,12 +116,12 @@ for epoch in range(args.epochs):
     for b in range(batches):
         real = x[perm[b * 128:(b + 1) * 128]]
         fake = generator(torch.randn(128, 64))
-        loss_d = bce(discriminator(real), ones) + bce(discriminator(fake.detach()), zeros)
+        loss_d = bce(discriminator(packed(real)), ones) + bce(discriminator(packed(fake.detach())), zeros)
         opt_d.zero_grad()
         loss_d.backward()
         opt_d.step()
         discriminator.requires_grad_(False)
-        loss_g = bce(discriminator(fake), ones)
+        loss_g = bce(discriminator(packed(fake)), ones)
         opt_g.zero_grad()
         loss_g.backward()
         opt_g.step()

@@ -11,7 +11,7 @@ import Testing
         var r = try CLI.run(["train", "gan", "--kind", "mlp", "--generator-hidden", "32", "--discriminator-hidden", "32",
                              "--latent", "8", "--epochs", "2", "--batch-size", "64", "--train-limit", "256", "--test-limit", "200",
                              "--eval-samples", "200", "--d-steps", "2", "--g-steps", "1", "--loss", "minimax",
-                             "--label-smoothing", "0.1", "--quiet", "--out", run])
+                             "--label-smoothing", "0.1", "--pack", "2", "--quiet", "--out", run])
         #expect(r.status == 0, "\(r.stderr)")
         for file in ["model.safetensors", "checkpoint.safetensors", "metrics.json", "run.json", "loss.png", "frechet.png",
                      "progression.png", "samples/epoch-000.png", "samples/epoch-002.png", "classifier/model.safetensors"] {

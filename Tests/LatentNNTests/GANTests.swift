@@ -119,12 +119,24 @@ import Testing
         let shapes = Dictionary(uniqueKeysWithValues: gan.stateDict().map { ($0.0, $0.1.shape) })
         // PyTorch layouts and Sequential names: Linear [out, in], ConvTranspose2d [in, out, k, k], Conv2d [out, in, k, k].
         #expect(shapes["generator.0.weight"] == [6272, 64])
-        #expect(shapes["generator.2.weight"] == [128, 64, 4, 4])
-        #expect(shapes["generator.3.running_mean"] == [64])
-        #expect(shapes["generator.5.weight"] == [64, 1, 4, 4])
+        #expect(shapes["generator.2.running_mean"] == [128])
+        #expect(shapes["generator.4.weight"] == [128, 64, 4, 4])
+        #expect(shapes["generator.5.running_mean"] == [64])
+        #expect(shapes["generator.7.weight"] == [64, 1, 4, 4])
         #expect(shapes["discriminator.1.weight"] == [64, 1, 4, 4])
         #expect(shapes["discriminator.3.weight"] == [128, 64, 4, 4])
         #expect(shapes["discriminator.7.weight"] == [1, 6272])
+
+        // Packing 2: the critic reads two images as two channels and gives one logit per pair
+        // (MLP: one input of 2 × 784).
+        var packed = GAN.Config(kind: .dcgan)
+        packed.pack = 2
+        let pair = try GAN(packed)
+        let four = pair.generator(Variable(pair.generator.noise(4, using: &rng)))
+        #expect(pair.discriminator(four).shape == [2, 1])
+        #expect(pair.stateDict().first { $0.0 == "discriminator.1.weight" }?.1.shape == [64, 2, 4, 4])
+        packed.kind = .mlp
+        #expect(try GAN(packed).stateDict().first { $0.0 == "discriminator.1.weight" }?.1.shape == [512, 1568])
     }
 
     static func tinyRun(epochs: Int, dir: String?) throws -> GANTrainer {
@@ -139,6 +151,7 @@ import Testing
         training.discriminatorSteps = 2
         training.generatorSteps = 2
         training.labelSmoothing = 0.1
+        training.averageDecay = 0.999
         return try GANTrainer(gan: try GAN(config), config: training, runDirectory: dir)
     }
 

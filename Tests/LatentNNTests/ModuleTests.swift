@@ -53,6 +53,32 @@ import Testing
         #expect(net(x).value.scalars.contains(0))
     }
 
+    @Test func batchNormStatisticsAreRecomputedAsThePlainAverage() throws {
+        var rng = RandomGenerator(seed: 3)
+        let net = Sequential { Linear(3, 2, rng: &rng); BatchNorm(2) }
+        net.eval()
+        let norm = try #require(net.layers[1] as? BatchNorm)
+        let batches = (0..<3).map { i in Tensor.normal([8, 3], mean: Float(i), std: 1 + Float(i), using: &rng) }
+        net.recomputeBatchNormStatistics(batches: 3) { b in _ = net(Variable(batches[b])) }
+        // The reference: the per-batch statistics of the Linear's output, averaged with equal weight.
+        let linear = try #require(net.layers[0] as? Linear)
+        var mean = [Double](repeating: 0, count: 2), variance = [Double](repeating: 0, count: 2)
+        for x in batches {
+            let y = withoutGradients { linear(Variable(x)).value }
+            for c in 0..<2 {
+                let column = (0..<8).map { Double(y[$0, c]) }
+                let mu = column.reduce(0, +) / 8
+                mean[c] += mu / 3
+                variance[c] += column.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / 7 / 3
+            }
+        }
+        for c in 0..<2 {
+            #expect(abs(Double(norm.runningMean.value[c]) - mean[c]) < 1e-4)
+            #expect(abs(Double(norm.runningVar.value[c]) - variance[c]) < 1e-3)
+        }
+        #expect(!net.isTraining && norm.momentum == 0.1)
+    }
+
     @Test func conv2dMatchesDirectLoop() {
         var rng = RandomGenerator(seed: 4)
         let conv = Conv2d(2, 3, kernelSize: 3, stride: 2, padding: 1, rng: &rng)

@@ -19,9 +19,12 @@ public final class Discriminator: Module, Layer {
 
     /// An MLP critic `inputSize → hidden… → 1` with LeakyReLU(`slope`) between layers (the usual
     /// choice for GAN discriminators: sparse ReLU gradients starve the generator).
-    public convenience init(inputSize: Int, hidden: [Int], slope: Float = 0.2, rng: inout RandomGenerator) {
-        var layers: [any Layer] = []
-        var width = inputSize
+    /// With `pack` > 1, every `pack` examples are judged together as one input of
+    /// `pack × inputSize` values (`Pack`).
+    public convenience init(inputSize: Int, hidden: [Int], slope: Float = 0.2, pack: Int = 1,
+                            rng: inout RandomGenerator) {
+        var layers: [any Layer] = pack > 1 ? [Pack(pack, into: [pack * inputSize])] : []
+        var width = inputSize * pack
         for h in hidden {
             layers.append(Linear(width, h, rng: &rng))
             layers.append(LeakyReLU(slope))

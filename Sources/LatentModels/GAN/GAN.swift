@@ -9,9 +9,12 @@ import LatentTensor
 /// Two architectures:
 /// - `.mlp`: fully connected, for flat data of any width (images, or points in the plane);
 /// - `.dcgan`: the `dcgan` workload of BENCHMARKS.md for 28×28 images — generator
-///   z → Linear → (128, 7, 7) → ConvT(128→64, k4, s2, p1) BN ReLU → ConvT(64→1, k4, s2, p1) tanh;
+///   z → Linear → (128, 7, 7) BN ReLU → ConvT(128→64, k4, s2, p1) BN ReLU → ConvT(64→1, k4, s2, p1) tanh;
 ///   discriminator Conv(1→64, k4, s2, p1) LeakyReLU(0.2) → Conv(64→128, k4, s2, p1) BN
 ///   LeakyReLU(0.2) → Linear(6272→1). Weights start from N(0, 0.02), as in Radford et al. (2016).
+///   The batch norm and ReLU after the projection follow Radford et al.'s rule that every
+///   generator layer but the output has both: without them the Linear and the first ConvT
+///   compose into one linear map, leaving the generator a single nonlinearity.
 ///
 /// Images are expected in [−1, 1] (the generator ends in tanh); `GAN.toImages` and
 /// `GAN.fromImages` convert from and to Latent's usual [0, 1] pixels. The state dict holds both
@@ -40,6 +43,10 @@ public final class GAN: Module {
         /// MLP discriminator hidden widths (LeakyReLU 0.2).
         public var discriminatorHidden = [512, 256]
         public var outputActivation = OutputActivation.tanh
+        /// How many examples the discriminator judges at once (PacGAN, Lin et al. 2018): it
+        /// sees `pack` real or `pack` generated examples side by side and gives one logit for
+        /// the group, so a generator whose samples look alike is easier to catch. nil or 1: one.
+        public var pack: Int?
         /// Seed of the initial weights.
         public var seed: UInt64 = 1
 
@@ -53,6 +60,7 @@ public final class GAN: Module {
         public func validate() throws(ModelError) {
             if latentSize < 1 { throw .invalidConfig("latent size must be positive, got \(latentSize)") }
             if dataSize < 1 { throw .invalidConfig("data size must be positive, got \(dataSize)") }
+            if let pack, !(1...64).contains(pack) { throw .invalidConfig("pack must be between 1 and 64, got \(pack)") }
             if kind == .dcgan && dataSize != 784 {
                 throw .invalidConfig("the dcgan architecture generates 28×28 images (784 values), got data size \(dataSize)")
             }
@@ -76,10 +84,11 @@ public final class GAN: Module {
         switch config.kind {
         case .mlp:
             generator = GAN.mlpGenerator(config, rng: &rng)
-            discriminator = Discriminator(inputSize: config.dataSize, hidden: config.discriminatorHidden, rng: &rng)
+            discriminator = Discriminator(inputSize: config.dataSize, hidden: config.discriminatorHidden,
+                                          pack: config.pack ?? 1, rng: &rng)
         case .dcgan:
             generator = GAN.dcganGenerator(config, rng: &rng)
-            discriminator = GAN.dcganDiscriminator(rng: &rng)
+            discriminator = GAN.dcganDiscriminator(pack: config.pack ?? 1, rng: &rng)
             // Radford et al.: every conv/linear weight from N(0, 0.02), batch-norm scale from
             // N(1, 0.02), biases zero. PyTorch's default (uniform ±1/√fan-in) trains too.
             for net in [generator as Module, discriminator] {
@@ -111,7 +120,7 @@ public final class GAN: Module {
 
     private static func dcganGenerator(_ config: Config, rng: inout RandomGenerator) -> Generator {
         var layers: [any Layer] = [
-            Linear(config.latentSize, 128 * 7 * 7, rng: &rng), Reshape([128, 7, 7]),
+            Linear(config.latentSize, 128 * 7 * 7, rng: &rng), Reshape([128, 7, 7]), BatchNorm(128), ReLU(),
             ConvTranspose2d(128, 64, kernelSize: 4, stride: 2, padding: 1, rng: &rng), BatchNorm(64), ReLU(),
             ConvTranspose2d(64, 1, kernelSize: 4, stride: 2, padding: 1, rng: &rng),
         ]
@@ -120,25 +129,27 @@ public final class GAN: Module {
         return Generator(latentSize: config.latentSize, dataSize: 784, network: Sequential(layers))
     }
 
-    private static func dcganDiscriminator(rng: inout RandomGenerator) -> Discriminator {
-        Discriminator(network: Sequential {
-            Reshape([1, 28, 28])
-            Conv2d(1, 64, kernelSize: 4, stride: 2, padding: 1, rng: &rng); LeakyReLU(0.2)
-            Conv2d(64, 128, kernelSize: 4, stride: 2, padding: 1, rng: &rng); BatchNorm(128); LeakyReLU(0.2)
-            Flatten()
-            Linear(128 * 7 * 7, 1, rng: &rng)
-        })
+    /// With `pack` > 1 the group's images enter as `pack` channels of one image.
+    private static func dcganDiscriminator(pack: Int, rng: inout RandomGenerator) -> Discriminator {
+        var layers: [any Layer] = [
+            Pack(pack, into: [pack, 28, 28]),
+            Conv2d(pack, 64, kernelSize: 4, stride: 2, padding: 1, rng: &rng), LeakyReLU(0.2),
+            Conv2d(64, 128, kernelSize: 4, stride: 2, padding: 1, rng: &rng), BatchNorm(128), LeakyReLU(0.2),
+        ]
+        layers += [Flatten(), Linear(128 * 7 * 7, 1, rng: &rng)]
+        return Discriminator(network: Sequential(layers))
     }
 
     /// A one-line description of both networks, for summaries.
     public var summary: String {
+        let packing = (config.pack ?? 1) > 1 ? ", judging \(config.pack ?? 1) samples at once" : ""
         switch config.kind {
         case .mlp:
             let g = ([config.latentSize] + config.generatorHidden + [config.dataSize]).map(String.init).joined(separator: "-")
             let d = ([config.dataSize] + config.discriminatorHidden + [1]).map(String.init).joined(separator: "-")
-            return "MLP GAN: generator \(g), discriminator \(d)"
+            return "MLP GAN: generator \(g), discriminator \(d)" + packing
         case .dcgan:
-            return "DCGAN: generator z(\(config.latentSize))→Linear→128×7×7→ConvT 64→ConvT 1, discriminator Conv 64→Conv 128→Linear 1"
+            return "DCGAN: generator z(\(config.latentSize))→Linear→128×7×7→ConvT 64→ConvT 1, discriminator Conv 64→Conv 128→Linear 1" + packing
         }
     }
 

@@ -50,6 +50,23 @@ public final class Reshape: Module, Layer {
     public func callAsFunction(_ x: Variable) -> Variable { x.reshaped([x.shape[0]] + shape) }
 }
 
+/// Groups every `count` consecutive examples into one: `[N, …] → [N / count] + shape`, where
+/// `shape` holds the `count` examples' values (PacGAN's packing, Lin et al. 2018: a
+/// discriminator that judges several samples at once sees how varied they are). N must be a
+/// multiple of `count`.
+public final class Pack: Module, Layer {
+    public let count: Int
+    public let shape: [Int]
+    public init(_ count: Int, into shape: [Int]) {
+        self.count = count
+        self.shape = shape
+    }
+    public func callAsFunction(_ x: Variable) -> Variable {
+        precondition(x.shape[0] % count == 0, "Pack: \(x.shape[0]) examples do not split into groups of \(count)")
+        return x.reshaped([x.shape[0] / count] + shape)
+    }
+}
+
 /// Identity forward, −λ·gradient backward (domain-adversarial training).
 public final class GradientReversal: Module, Layer {
     public var lambda: Float

@@ -8,7 +8,9 @@ public final class BatchNorm: Module, Layer {
     public let bias: Variable
     public let runningMean: Buffer
     public let runningVar: Buffer
-    public let momentum: Float, epsilon: Float
+    /// How far one training batch moves the running statistics (1: all the way).
+    public var momentum: Float
+    public let epsilon: Float
 
     public init(_ features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
         weight = Variable(Tensor.ones([features]), requiresGrad: true, name: "weight")
@@ -25,5 +27,37 @@ public final class BatchNorm: Module, Layer {
     public func callAsFunction(_ input: Variable) -> Variable {
         Variable.batchNorm(input, gamma: weight, beta: bias, runningMean: &runningMean.value,
                            runningVar: &runningVar.value, training: isTraining, momentum: momentum, epsilon: epsilon)
+    }
+}
+
+extension Module {
+    /// Re-estimates the running statistics of every `BatchNorm` inside this module as the plain
+    /// average over the batches `forward` runs (it should call the module on its inputs), in
+    /// training mode without gradients. The module's mode and momenta are restored after.
+    ///
+    /// Needed when a network's weights change without training, as when they are replaced by
+    /// their running average (Izmailov et al., 2018, do the same for SWA): statistics gathered
+    /// for other weights normalise the wrong activations.
+    public func recomputeBatchNormStatistics(batches: Int, _ forward: (Int) -> Void) {
+        let norms = namedModules().compactMap { $0.1 as? BatchNorm }
+        guard !norms.isEmpty, batches > 0 else { return }
+        let wasTraining = isTraining
+        let momenta = norms.map(\.momentum)
+        train()
+        defer {
+            for (norm, m) in zip(norms, momenta) { norm.momentum = m }
+            if !wasTraining { eval() }
+        }
+        for norm in norms {
+            norm.runningMean.value = Tensor.zeros(norm.runningMean.value.shape)
+            norm.runningVar.value = Tensor.zeros(norm.runningVar.value.shape)
+        }
+        withoutGradients {
+            for b in 0..<batches {
+                // Momentum 1/(b + 1) makes the exponential update an exact running mean.
+                for norm in norms { norm.momentum = 1 / Float(b + 1) }
+                forward(b)
+            }
+        }
     }
 }

@@ -55,10 +55,21 @@ struct TrainGAN: ParsableCommand {
     var labelSmoothing: Float = 0
 
     @Option(help: """
-        Decay of the running average of the generator's weights, which measurements, pictures and \
-        model.safetensors use (0: none, the live generator).
+        Decay of a running average of the generator's weights (e.g. 0.999), which measurements, \
+        pictures and model.safetensors then use; 0: none, the live generator.
         """)
-    var averageDecay: Float = 0.999
+    var averageDecay: Float = 0
+
+    @Option(help: """
+        Examples the discriminator judges at once (PacGAN): it sees this many real or this many \
+        generated digits side by side, so samples that look alike are easier to catch \
+        (default: 2 for dcgan, 1 for mlp).
+        """)
+    var pack: Int?
+
+    /// The PacGAN pack in force: dcgan judges pairs unless told otherwise (measured: the
+    /// smallest digit share after 5 epochs 4.9 % alone, 5.8 % in pairs; an MLP GAN gained nothing).
+    var packSize: Int { pack ?? (kind == .dcgan ? 2 : 1) }
 
     @Option(help: "MLP generator hidden sizes, comma-separated.")
     var generatorHidden: String = "256,512"
@@ -85,6 +96,8 @@ struct TrainGAN: ParsableCommand {
         if let latent, latent < 1 { throw ValidationError("--latent must be positive, got \(latent).") }
         if sizes(generatorHidden) == nil { throw ValidationError("--generator-hidden must be positive integers separated by commas, got '\(generatorHidden)'.") }
         if sizes(discriminatorHidden) == nil { throw ValidationError("--discriminator-hidden must be positive integers separated by commas, got '\(discriminatorHidden)'.") }
+        if !(1...64).contains(packSize) { throw ValidationError("--pack must be between 1 and 64, got \(packSize).") }
+        if batchSize % packSize != 0 { throw ValidationError("--batch-size \(batchSize) is not a multiple of --pack \(packSize).") }
         if evalSamples < 2 { throw ValidationError("--eval-samples must be at least 2, got \(evalSamples).") }
         if resume != nil && out != nil { throw ValidationError("--resume continues in its own folder; do not pass --out with it.") }
         do { try trainingConfig(seed: 1).validate() } catch { throw ValidationError(error.description + ".") }
@@ -127,6 +140,7 @@ struct TrainGAN: ParsableCommand {
             var model = GAN.Config(kind: kind, latentSize: latent ?? 64)
             model.generatorHidden = sizes(generatorHidden) ?? []
             model.discriminatorHidden = sizes(discriminatorHidden) ?? []
+            model.pack = packSize == 1 ? nil : packSize
             model.seed = compute.seed
             settings = GANRunSettings(model: model, training: trainingConfig(seed: compute.seed), data: dataOptions.source,
                                       classifier: classifier, evalSamples: evalSamples)
