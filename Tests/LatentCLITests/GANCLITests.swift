@@ -58,7 +58,8 @@ import Testing
         r = try CLI.run(["train", "gan", "--classifier", run + "/model.safetensors", "--epochs", "1", "--out", dir.path + "/bad"])
         #expect(r.status != 0 && r.stderr.contains("holds a gan model, expected a classifier"), "\(r.stderr)")
         for args in [["train", "gan", "--d-steps", "0"], ["train", "gan", "--loss", "wasserstein"],
-                     ["train", "gan", "--label-smoothing", "0.7"], ["train", "gan", "--kind", "vae"]] {
+                     ["train", "gan", "--label-smoothing", "0.7"], ["train", "gan", "--kind", "vae"],
+                     ["train", "gan", "--kind", "dcgan", "--pack", "3"], ["train", "gan", "--pack", "0"]] {
             r = try CLI.run(args)
             #expect(r.status != 0 && r.stderr.contains("Error:"), "\(args): \(r.stderr)")
         }
