@@ -47,6 +47,8 @@ public final class GAN: Module {
         /// sees `pack` real or `pack` generated examples side by side and gives one logit for
         /// the group, so a generator whose samples look alike is easier to catch. nil or 1: one.
         public var pack: Int?
+        /// `pack`, with nil read as 1.
+        public var packSize: Int { pack ?? 1 }
         /// Seed of the initial weights.
         public var seed: UInt64 = 1
 
@@ -85,10 +87,10 @@ public final class GAN: Module {
         case .mlp:
             generator = GAN.mlpGenerator(config, rng: &rng)
             discriminator = Discriminator(inputSize: config.dataSize, hidden: config.discriminatorHidden,
-                                          pack: config.pack ?? 1, rng: &rng)
+                                          pack: config.packSize, rng: &rng)
         case .dcgan:
             generator = GAN.dcganGenerator(config, rng: &rng)
-            discriminator = GAN.dcganDiscriminator(pack: config.pack ?? 1, rng: &rng)
+            discriminator = GAN.dcganDiscriminator(pack: config.packSize, rng: &rng)
             // Radford et al.: every conv/linear weight from N(0, 0.02), batch-norm scale from
             // N(1, 0.02), biases zero. PyTorch's default (uniform ±1/√fan-in) trains too.
             for net in [generator as Module, discriminator] {
@@ -131,18 +133,18 @@ public final class GAN: Module {
 
     /// With `pack` > 1 the group's images enter as `pack` channels of one image.
     private static func dcganDiscriminator(pack: Int, rng: inout RandomGenerator) -> Discriminator {
-        var layers: [any Layer] = [
-            Pack(pack, into: [pack, 28, 28]),
-            Conv2d(pack, 64, kernelSize: 4, stride: 2, padding: 1, rng: &rng), LeakyReLU(0.2),
-            Conv2d(64, 128, kernelSize: 4, stride: 2, padding: 1, rng: &rng), BatchNorm(128), LeakyReLU(0.2),
-        ]
-        layers += [Flatten(), Linear(128 * 7 * 7, 1, rng: &rng)]
-        return Discriminator(network: Sequential(layers))
+        Discriminator(network: Sequential {
+            Pack(pack, into: [pack, 28, 28])
+            Conv2d(pack, 64, kernelSize: 4, stride: 2, padding: 1, rng: &rng); LeakyReLU(0.2)
+            Conv2d(64, 128, kernelSize: 4, stride: 2, padding: 1, rng: &rng); BatchNorm(128); LeakyReLU(0.2)
+            Flatten()
+            Linear(128 * 7 * 7, 1, rng: &rng)
+        })
     }
 
     /// A one-line description of both networks, for summaries.
     public var summary: String {
-        let packing = (config.pack ?? 1) > 1 ? ", judging \(config.pack ?? 1) samples at once" : ""
+        let packing = config.packSize > 1 ? ", judging \(config.packSize) samples at once" : ""
         switch config.kind {
         case .mlp:
             let g = ([config.latentSize] + config.generatorHidden + [config.dataSize]).map(String.init).joined(separator: "-")

@@ -59,8 +59,8 @@ public final class GANTrainer {
 
     public init(gan: GAN, config: GANTrainingConfig, runDirectory: String? = nil) throws {
         try config.validate()
-        if let pack = gan.config.pack, config.batchSize % pack != 0 {
-            throw TrainingError.invalidConfig("batch size \(config.batchSize) is not a multiple of the discriminator's pack \(pack)")
+        if config.batchSize % gan.config.packSize != 0 {
+            throw TrainingError.invalidConfig("batch size \(config.batchSize) is not a multiple of the discriminator's pack \(gan.config.packSize)")
         }
         self.gan = gan
         self.config = config

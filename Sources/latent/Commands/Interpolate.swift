@@ -8,7 +8,12 @@ struct Interpolate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decode straight and spherical paths through latent space (a PNG strip).",
         discussion: """
-            A VAE walks between the codes of two images: --from and --to take a test-image index             or a PNG file of the model's size, and the strip shows the two originals at its ends.             A GAN has no encoder, so it walks between --pairs pairs of random codes (--seed).             Each walk is drawn twice: row "linear" along the straight line, row "spherical" along             the great circle, which keeps the codes at the prior's typical norm. Writes             interpolation.png and metrics.json (code norms along each path) into --out.
+            A VAE walks between the codes of two images: --from and --to take a test-image index or a \
+            PNG file of the model's size, and the strip shows the two originals at its ends. A GAN has \
+            no encoder, so it walks between --pairs pairs of random codes (--seed). Each walk is drawn \
+            twice: row "linear" along the straight line, row "spherical" along the great circle, which \
+            keeps the codes at the prior's typical norm. Writes interpolation.png and metrics.json (code \
+            norms along each path) into --out.
             """)
 
     @Argument(help: ArgumentHelp("A model.safetensors written by `latent train vae` or `latent train gan`.", valueName: "model"))
