@@ -23,7 +23,7 @@ enum AutoencoderBench {
         var loadAfter: [Double]
     }
 
-    static func run(_ options: Options, kind: AutoencoderConfig.Kind) throws {
+    static func run(_ options: Options, kind: Autoencoder.Config.Kind) throws {
         let loadBefore = loadAverage()
         let train = try MNIST.dataset(directory: options.data, split: .train)
         let test = try MNIST.dataset(directory: options.data, split: .test)
@@ -35,8 +35,8 @@ enum AutoencoderBench {
             print("pca-30: test squared error \(fmt(Autoencoder.squaredErrorPerImage(reconstruction, test.inputs), 3)) per image (fit in \(fmt(now() - start)) s)")
             if options.epochs == 0 { return }
         }
-        var config = AutoencoderConfig(kind: kind)
-        guard let loss = AutoencoderConfig.Loss(rawValue: options.loss),
+        var config = Autoencoder.Config(kind: kind)
+        guard let loss = Autoencoder.Config.Loss(rawValue: options.loss),
               let schedule = LearningRateSchedule(rawValue: options.schedule),
               let initializer = Initializer(rawValue: options.initializer) else {
             throw BenchError("unknown --loss, --schedule or --initializer value")

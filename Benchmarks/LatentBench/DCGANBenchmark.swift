@@ -40,17 +40,16 @@ func runDCGANBenchmark(arguments: [String]) throws {
     let train = try MNIST.dataset(directory: data, split: .train)
     let fullBatches = train.count / 128
     let timedBatches = batches > 0 ? Swift.min(batches, fullBatches) : fullBatches
-    let subset = Dataset(inputs: GAN.fromImages(train.inputs.rows(0..<(timedBatches * 128))))
+    let subset = Dataset(inputs: train.inputs.rows(0..<(timedBatches * 128)))
     var config = GAN.Config(kind: .dcgan, latentSize: 64)
     config.seed = seed
     config.pack = pack
     var training = GANTrainingConfig()
     training.epochs = epochs
     training.seed = seed
-    let trainer = try GANTrainer(gan: try GAN(config), config: training)
     var times: [Double] = []
     var epochStart = Date()
-    try trainer.fit(subset, onEvent: { event in
+    try GANTraining.run(model: config, training: training, train: subset, quality: nil, runDirectory: nil, onEvent: { event in
         if event.epochSummary != nil {
             let seconds = Date().timeIntervalSince(epochStart) * Double(fullBatches) / Double(timedBatches)
             times.append(seconds)

@@ -128,7 +128,7 @@ enum TrainStepBench {
             if l == widths.count - 2 { layers.append(Sigmoid()) } else if o != 30 { layers.append(ReLU()) }
         }
         let model = Sequential(layers)
-        let optimizer = try Adam(model.trainableParameters(), learningRate: 1e-3)
+        let optimizer = try Adam(learningRate: 1e-3)
         print("model: \(widths.map(String.init).joined(separator: "-")), \(model.parameterCount) parameters, batch \(n)")
 
         let shapes = gemmShapes(batch: n)
@@ -144,17 +144,18 @@ enum TrainStepBench {
             let x = batches[stepIndex % batches.count]
             stepIndex += 1
             let t0 = now()
-            let loss = model(Variable(x)).mseLoss(x, reduction: .batchMean)
-            let t1 = now()
-            optimizer.zeroGrad()
-            loss.backward()
+            var t1 = t0
+            let (loss, gradients) = valueAndGrad(model) {
+                defer { t1 = now() }
+                return model(Variable(x)).mseLoss(x, reduction: .batchMean)
+            }
             let t2 = now()
-            optimizer.step()
+            optimizer.update(gradients)
             let t3 = now()
             forwardT += t1 - t0
             backwardT += t2 - t1
             optimizerT += t3 - t2
-            losses.append(Double(loss.value.scalar))
+            losses.append(Double(loss))
         }
 
         var gemmRng = RandomGenerator(seed: options.seed &+ 7)

@@ -67,32 +67,21 @@ public protocol LabelPredictor: Layer {
 }
 
 extension LabelPredictor {
-    /// The logits of `inputs`, one tensor per batch of `batchSize` rows, in evaluation mode
-    /// without gradients (the mode is restored after).
-    private func logitsInBatches(_ inputs: Tensor, batchSize: Int) -> [Tensor] {
-        let wasTraining = isTraining
-        eval()
-        defer { if wasTraining { train() } }
-        var parts: [Tensor] = []
-        withoutGradients {
-            for start in stride(from: 0, to: inputs.shape[0], by: batchSize) {
-                let end = Swift.min(start + batchSize, inputs.shape[0])
-                parts.append(self(Variable(inputs.rows(start..<end))).value)
-            }
-        }
-        return parts
+    /// The logits `[N, classCount]` of `inputs`, in batches of `batchSize` rows, in evaluation
+    /// mode without gradients (the mode is restored after).
+    public func logits(_ inputs: Tensor, batchSize: Int = 1000) -> Tensor {
+        inferInBatches(inputs, batchSize: batchSize, emptyShape: [0, classCount]) { self($0) }
     }
 
     /// Predicted class of each row of `inputs`, evaluated in batches without gradients.
     public func predict(_ inputs: Tensor, batchSize: Int = 1000) -> [Int] {
-        logitsInBatches(inputs, batchSize: batchSize).flatMap { $0.argmax(axis: 1) }
+        logits(inputs, batchSize: batchSize).argmax(axis: 1)
     }
 
     /// Class probabilities (softmax of the logits) of each row of `inputs`, `[N, classCount]`,
     /// evaluated in batches without gradients.
     public func probabilities(_ inputs: Tensor, batchSize: Int = 1000) -> Tensor {
-        let parts = logitsInBatches(inputs, batchSize: batchSize).map { $0.softmaxLastAxis() }
-        return parts.isEmpty ? Tensor(shape: [0, classCount]) : Tensor.concat(parts, axis: 0)
+        logits(inputs, batchSize: batchSize).softmaxLastAxis()
     }
 
     /// Fraction of rows whose predicted class equals the label.
@@ -103,8 +92,10 @@ extension LabelPredictor {
     }
 }
 
-extension Classifier: LabelPredictor {
+extension Classifier: LabelPredictor, SavedModel {
     public var classCount: Int { config.classes }
+    public static let kind = "classifier"
+    public var summary: String { "MLP " + ([config.inputSize] + config.hidden + [config.classes]).map(String.init).joined(separator: "-") }
 }
 
 /// A hidden-layer nonlinearity, chosen by name in configs and on the command line.

@@ -4,17 +4,17 @@ import LatentTensor
 /// A classifier made of an autoencoder's encoder and a linear head on its code: the simplest form
 /// of self-supervised pretraining. Start from a trained encoder (frozen, or fine-tuned with the
 /// head) or, for comparison, from a randomly initialised one of the same shape.
-public final class EncoderClassifier: Module, LabelPredictor {
+public final class EncoderClassifier: Module, LabelPredictor, SavedModel {
     /// Shape of the encoder, number of classes, and whether the encoder is trained.
     public struct Config: Codable, Sendable, Equatable {
-        public var autoencoder: AutoencoderConfig
+        public var autoencoder: Autoencoder.Config
         public var classes = 10
         public var freezeEncoder = false
         /// The autoencoder checkpoint the encoder started from (nil: random initialisation).
         public var pretrained: String?
         public var seed: UInt64 = 1
 
-        public init(autoencoder: AutoencoderConfig, classes: Int = 10, freezeEncoder: Bool = false, seed: UInt64 = 1) {
+        public init(autoencoder: Autoencoder.Config, classes: Int = 10, freezeEncoder: Bool = false, seed: UInt64 = 1) {
             self.autoencoder = autoencoder
             self.classes = classes
             self.freezeEncoder = freezeEncoder
@@ -53,6 +53,12 @@ public final class EncoderClassifier: Module, LabelPredictor {
     }
 
     public var classCount: Int { config.classes }
+
+    /// The shape in a few words.
+    public var summary: String {
+        "encoder of \(config.autoencoder.summary) + linear head" + (config.pretrained == nil ? " (random init)" : " (pretrained)")
+            + (config.freezeEncoder ? ", encoder frozen" : "")
+    }
 
     public func callAsFunction(_ input: Variable) -> Variable { head(encoder(input)) }
 }

@@ -26,17 +26,24 @@ public final class Buffer {
 ///     func callAsFunction(_ x: Variable) -> Variable { output(hidden(x).relu()) }
 /// }
 /// let model = MLP(rng: &rng)
-/// let optimizer = try Adam(model.trainableParameters(), learningRate: 1e-3)
+/// let optimizer = try Adam(learningRate: 1e-3)
 /// for batch in data.batches(size: 128, shuffle: true, rng: &rng) {
-///     let loss = model(Variable(batch.inputs)).softmaxCrossEntropy(labels: batch.labels)
-///     optimizer.zeroGrad()
-///     loss.backward()
-///     optimizer.step()
+///     let (_, gradients) = valueAndGrad(model) {
+///         model(Variable(batch.inputs)).softmaxCrossEntropy(labels: batch.labels)
+///     }
+///     optimizer.update(gradients)
 /// }
 /// ```
+///
+/// Freezing is an attribute of the module (`freeze()`, `isFrozen`): a frozen module's parameters
+/// are left out of `trainableParameters()`, so `valueAndGrad` computes no gradient for them and
+/// optimisers do not move them. It is distinct from `Variable.requiresGrad`, which says whether a
+/// variable needs a gradient in the pass being recorded and which `valueAndGrad` sets per pass.
 open class Module {
     /// Whether the module is in training mode (dropout active, batch statistics used).
     public private(set) var isTraining = true
+    /// Whether this module's own parameters are excluded from training (see `freeze()`).
+    public private(set) var isFrozen = false
 
     public init() {}
 
@@ -108,9 +115,21 @@ open class Module {
         return result
     }
 
-    /// Parameters that gradients update (not frozen), with their paths.
-    public func trainableParameters() -> [(String, Variable)] {
-        namedParameters().filter { $0.1.requiresGrad }
+    /// Parameters that gradients update (those of modules that are not frozen), with their paths.
+    public func trainableParameters(prefix: String = "") -> [(String, Variable)] {
+        var result = isFrozen ? [] : ownParameters.map { (prefix + $0.0, $0.1) }
+        for (name, child) in children { result += child.trainableParameters(prefix: prefix + name + ".") }
+        return result
+    }
+
+    /// Paths of the frozen modules in the tree (what a checkpoint records so a resumed run keeps
+    /// the same parameters training).
+    public var frozenModulePaths: [String] { namedModules().filter { $0.1.isFrozen }.map(\.0) }
+
+    /// Freezes exactly the modules at `paths` and unfreezes every other one.
+    public func setFrozenModules(_ paths: some Sequence<String>) {
+        let frozen = Set(paths)
+        for (path, m) in namedModules() { m.isFrozen = frozen.contains(path) }
     }
 
     /// Parameters and buffers by name: what a checkpoint stores.
@@ -149,11 +168,12 @@ open class Module {
     /// Switches this module and all children to evaluation mode.
     public func eval() { for (_, m) in namedModules() { m.isTraining = false } }
 
-    /// Stops gradients for every parameter of the tree (e.g. a pretrained encoder).
-    public func freeze() { for (_, p) in namedParameters() { p.requiresGrad = false } }
+    /// Excludes every parameter of the tree from training (e.g. a pretrained encoder). Optimiser
+    /// state of these parameters is kept, so a later `unfreeze()` resumes where it stopped.
+    public func freeze() { for (_, m) in namedModules() { m.isFrozen = true } }
 
-    /// Lets gradients flow into every parameter again.
-    public func unfreeze() { for (_, p) in namedParameters() { p.requiresGrad = true } }
+    /// Makes every parameter of the tree trainable again.
+    public func unfreeze() { for (_, m) in namedModules() { m.isFrozen = false } }
 
     /// Clears all parameter gradients.
     public func zeroGrad() { for (_, p) in namedParameters() { p.grad = nil } }

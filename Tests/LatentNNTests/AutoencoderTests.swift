@@ -18,7 +18,7 @@ import Testing
         return dir
     }
 
-    static func train(_ config: AutoencoderConfig, _ data: Dataset, test: Dataset, epochs: Int, lr: Float = 1e-3,
+    static func train(_ config: Autoencoder.Config, _ data: Dataset, test: Dataset, epochs: Int, lr: Float = 1e-3,
                       batch: Int = 64) throws -> Autoencoder {
         let dir = try temporary()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -30,25 +30,25 @@ import Testing
     }
 
     @Test func badConfigsAreRefusedWithReasons() {
-        var c = AutoencoderConfig(kind: .deep)
+        var c = Autoencoder.Config(kind: .deep)
         c.layers = [700, 30]
         #expect(throws: ModelError.self) { try c.validate() }
         c.layers = [784, 1000]
         #expect(throws: ModelError.self) { try c.validate() }      // over-complete, no penalty
         c.allowOvercomplete = true
         #expect((try? c.validate()) != nil)
-        var s = AutoencoderConfig(kind: .sparse)
+        var s = Autoencoder.Config(kind: .sparse)
         #expect((try? s.validate()) != nil)
         s.codeActivation = .linear
         #expect(throws: ModelError.self) { try s.validate() }     // KL needs a sigmoid code
-        var d = AutoencoderConfig(kind: .denoising)
+        var d = Autoencoder.Config(kind: .denoising)
         d.corruption = .masking(probability: 1.5)
         #expect(throws: ModelError.self) { try d.validate() }
     }
 
     @Test func shapesAndNamesOfEveryKind() throws {
-        for kind in AutoencoderConfig.Kind.allCases {
-            var c = AutoencoderConfig(kind: kind)
+        for kind in Autoencoder.Config.Kind.allCases {
+            var c = Autoencoder.Config(kind: kind)
             if kind != .conv && kind != .sparse { c.layers = [784, 64, 8] }
             if kind == .linear { c.layers = [784, 8] }
             let model = try Autoencoder(c)
@@ -57,7 +57,7 @@ import Testing
             #expect(model.decode(model.encode(x)).shape == [3, 784], "\(kind)")
             #expect(model.namedParameters().first?.0 == "encoder.\(kind == .conv ? 1 : 0).weight")
         }
-        var tied = AutoencoderConfig(kind: .deep)
+        var tied = Autoencoder.Config(kind: .deep)
         tied.layers = [784, 64, 8]
         tied.tiedWeights = true
         let model = try Autoencoder(tied)
@@ -74,7 +74,7 @@ import Testing
         let basis = Tensor.normal([k, d], using: &rng)
         let scores = Tensor.normal([n, k], using: &rng) * Tensor([3, 2, 1.5])
         let x = scores.matmul(basis) + Tensor.normal([n, d], std: 0.1, using: &rng) + 0.5
-        var config = AutoencoderConfig(kind: .linear)
+        var config = Autoencoder.Config(kind: .linear)
         config.inputSize = d
         config.layers = [d, k]
         let data = Dataset(inputs: x)
@@ -94,7 +94,7 @@ import Testing
         let all = try #require(Self.mnist)
         let (train, rest) = all.split(first: 3000)
         let test = rest.split(first: 500).first
-        var plain = AutoencoderConfig(kind: .deep)
+        var plain = Autoencoder.Config(kind: .deep)
         plain.layers = [784, 256, 64]
         var denoising = plain
         denoising.kind = .denoising
@@ -116,14 +116,14 @@ import Testing
         let all = try #require(Self.mnist)
         let (train, rest) = all.split(first: 2000)
         let test = rest.split(first: 300).first
-        var config = AutoencoderConfig(kind: .sparse)
+        var config = Autoencoder.Config(kind: .sparse)
         config.layers = [784, 200]
         config.sparsity = .kl(target: 0.05, weight: 3)
         let sparse = try Self.train(config, train, test: test, epochs: 6, lr: 3e-3)
         config.sparsity = .none
         config.allowOvercomplete = true
         let dense = try Self.train(config, train, test: test, epochs: 6, lr: 3e-3)
-        let s = Autoencoder.sparsity(of: sparse.codes(test.inputs)), d = Autoencoder.sparsity(of: dense.codes(test.inputs))
+        let s = Autoencoder.sparsity(of: sparse.encode(test.inputs)), d = Autoencoder.sparsity(of: dense.encode(test.inputs))
         #expect(s.meanActivation < 0.15, "mean code activation \(s.meanActivation) with target 0.05")
         #expect(s.meanActivation < d.meanActivation / 2, "sparse \(s.meanActivation) vs unpenalised \(d.meanActivation)")
     }
@@ -134,7 +134,7 @@ import Testing
         let all = try #require(Self.mnist)
         let (train, rest) = all.split(first: 6000)
         let test = rest.split(first: 1000).first
-        var config = AutoencoderConfig(kind: .deep)
+        var config = Autoencoder.Config(kind: .deep)
         config.layers = [784, 256, 32]
         let autoencoder = try Self.train(config, train, test: test, epochs: 10, lr: 3e-3)
         var rng = RandomGenerator(seed: 3)
@@ -146,7 +146,7 @@ import Testing
         func accuracy(_ model: EncoderClassifier) throws -> Double {
             let dir = try Self.temporary()
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            _ = try ClassifierTraining.fit(model, kind: EncoderClassifier.kind, config: model.config, training: training,
+            _ = try ClassifierTraining.fit(model, training: training,
                                            train: labelled, test: test, runDirectory: dir)
             return model.accuracy(test.inputs, labels: test.labels!)
         }

@@ -66,10 +66,13 @@ import Testing
         let train = Dataset(inputs: Self.ring(4096, seed: 1))
         let heldOut = Self.ring(500, seed: 2)
         var noise = RandomGenerator(seed: 3)
-        let codes = gan.generator.noise(1000, using: &noise)
+        let codes = gan.generator.samplePrior(count: 1000, using: &noise)
         let before = try gan.generator.generate(codes)
-        let trainer = try GANTrainer(gan: gan, config: training)
-        try trainer.fit(train)
+        let step = try GANStep(gan: gan, config: training)
+        let trainer = try TrainingLoop(epochs: training.epochs, batchSize: training.batchSize, seed: training.seed,
+                                       runDirectory: nil, settings: training, dropLast: true)
+        step.register(in: trainer)
+        try trainer.run(train, step: step.callAsFunction)
         let after = try gan.generator.generate(codes)
 
         let nearest = Self.nearestModes(after)
@@ -111,7 +114,7 @@ import Testing
     @Test func dcganHasTheBenchmarkShapes() throws {
         let gan = try GAN(GAN.Config(kind: .dcgan))
         var rng = RandomGenerator(seed: 1)
-        let x = gan.generator(Variable(gan.generator.noise(3, using: &rng)))
+        let x = gan.generator(Variable(gan.generator.samplePrior(count: 3, using: &rng)))
         #expect(x.shape == [3, 784])
         #expect(x.value.max() <= 1 && x.value.min() >= -1)
         #expect(gan.discriminator(x).shape == [3, 1])
@@ -132,14 +135,14 @@ import Testing
         var packed = GAN.Config(kind: .dcgan)
         packed.pack = 2
         let pair = try GAN(packed)
-        let four = pair.generator(Variable(pair.generator.noise(4, using: &rng)))
+        let four = pair.generator(Variable(pair.generator.samplePrior(count: 4, using: &rng)))
         #expect(pair.discriminator(four).shape == [2, 1])
         #expect(pair.stateDict().first { $0.0 == "discriminator.1.weight" }?.1.shape == [64, 2, 4, 4])
         packed.kind = .mlp
         #expect(try GAN(packed).stateDict().first { $0.0 == "discriminator.1.weight" }?.1.shape == [512, 1568])
     }
 
-    static func tinyRun(epochs: Int, dir: String?) throws -> GANTrainer {
+    static func tinyRun(epochs: Int, dir: String?, resume: Bool = false) throws -> GANTraining.Run {
         var config = GAN.Config(kind: .mlp, latentSize: 4)
         config.dataSize = 2
         config.generatorHidden = [8]
@@ -152,7 +155,7 @@ import Testing
         training.generatorSteps = 2
         training.labelSmoothing = 0.1
         training.averageDecay = 0.999
-        return try GANTrainer(gan: try GAN(config), config: training, runDirectory: dir)
+        return try GANTraining.Run(model: config, training: training, runDirectory: dir, resume: resume)
     }
 
     @Test func resumedRunEndsBitIdenticalAndBadFilesAreClearErrors() throws {
@@ -166,8 +169,7 @@ import Testing
         struct Stop: Error {}
         let first = try Self.tinyRun(epochs: 3, dir: base + "/b")
         #expect(throws: Stop.self) { try first.fit(data, afterEpoch: { if $0 == 1 { throw Stop() } }) }
-        let resumed = try Self.tinyRun(epochs: 3, dir: base + "/b")
-        try resumed.resume()
+        let resumed = try Self.tinyRun(epochs: 3, dir: base + "/b", resume: true)
         try resumed.fit(data)
         for ((name, a), (_, b)) in zip(full.gan.stateDict(), resumed.gan.stateDict()) {
             #expect(a == b, "\(name) differs after resume")
@@ -183,7 +185,7 @@ import Testing
         let averaged = Dictionary(uniqueKeysWithValues: savedA.map { ($0.name, $0.tensor) })
         #expect(!live.isEmpty && live.allSatisfy { averaged[$0.key] != nil && averaged[$0.key]!.shape == $0.value.shape })
         #expect(live.contains { averaged[$0.key] != $0.value }, "the model file holds the live generator, not its average")
-        full.withAveragedGenerator {
+        full.step.withAveragedGenerator {
             for (name, p) in full.gan.generator.namedParameters(prefix: "generator.") { #expect(p.value == averaged[name]) }
         }
         for (name, p) in full.gan.generator.namedParameters(prefix: "generator.") { #expect(p.value == live[name], "\(name) not restored") }
@@ -196,8 +198,9 @@ import Testing
         other.outputActivation = .identity
         var training = GANTrainingConfig()
         training.epochs = 3
-        let wrongLatent = try GANTrainer(gan: try GAN(other), config: training, runDirectory: base + "/b")
-        #expect { try wrongLatent.resume() } throws: { "\($0)".contains("4-dimensional latent codes") && "\($0)".contains("asks for 5") }
+        #expect { try GANTraining.Run(model: other, training: training, runDirectory: base + "/b", resume: true) } throws: {
+            "\($0)".contains("holds a different model") && "\($0)".contains("\"latentSize\":4") && "\($0)".contains("\"latentSize\":5")
+        }
         let model = try GAN.load(path: base + "/b/model.safetensors")
         #expect(throws: GANError.latentSize(expected: 4, got: 5)) { try model.generator.generate(Tensor(shape: [3, 5])) }
 

@@ -105,12 +105,10 @@ import Testing
         // 19 values: two eight-lane blocks of the vectorised kernel and a scalar tail.
         let start = (0..<19).map { Double($0) * 0.37 - 3 }
         let p = Variable(Tensor(start.map(Float.init)), requiresGrad: true)
-        let adam = try Adam([("p", p)], learningRate: 0.1, weightDecay: 0.01)
+        let adam = try Adam(learningRate: 0.1, weightDecay: 0.01)
         var expected = start, m = [Double](repeating: 0, count: 19), v = m
         for t in 1...3 {
-            adam.zeroGrad()
-            (p * p).sum().backward()         // g = 2p
-            adam.step()
+            adam.update(valueAndGrad(parameters: [("p", p)]) { (p * p).sum() }.gradients)    // g = 2p
             for i in 0..<19 {
                 let g = 2 * expected[i] + 0.01 * expected[i]
                 m[i] = 0.9 * m[i] + 0.1 * g
@@ -124,12 +122,10 @@ import Testing
 
     @Test func sgdMomentumAndWeightDecay() throws {
         let p = Variable(Tensor([1.0]), requiresGrad: true)
-        let sgd = try SGD([("p", p)], learningRate: 0.1, momentum: 0.5, weightDecay: 0.1)
+        let sgd = try SGD(learningRate: 0.1, momentum: 0.5, weightDecay: 0.1)
         var x = 1.0, buf = 0.0
         for _ in 0..<3 {
-            sgd.zeroGrad()
-            (p * 3).sum().backward()          // g = 3
-            sgd.step()
+            sgd.update(valueAndGrad(parameters: [("p", p)]) { (p * 3).sum() }.gradients)     // g = 3
             let g = 3 + 0.1 * x
             buf = 0.5 * buf + g
             x -= 0.1 * buf
@@ -138,18 +134,18 @@ import Testing
     }
 
     @Test func badHyperparametersAreRejectedByValue() {
-        let p = Variable(Tensor([1.0]), requiresGrad: true)
-        #expect(throws: OptimizerError.self) { try Adam([("p", p)], learningRate: -1) }
-        #expect(throws: OptimizerError.self) { try Adam([("p", p)], beta1: 1) }
-        #expect(throws: OptimizerError.self) { try SGD([("p", p)], learningRate: 0.1, momentum: 1.5) }
+        #expect(throws: OptimizerError.self) { try Adam(learningRate: -1) }
+        #expect(throws: OptimizerError.self) { try Adam(beta1: 1) }
+        #expect(throws: OptimizerError.self) { try SGD(learningRate: 0.1, momentum: 1.5) }
     }
 
     @Test func clippingScalesToTheMaxNorm() {
         let p = Variable(Tensor([0, 0]), requiresGrad: true)
-        p.grad = Tensor([3, 4])
-        let norm = clipGradientNorm([("p", p)], maxNorm: 1)
+        var gradients = Gradients(parameters: [.init(name: "p", parameter: p, gradient: Tensor([3, 4]))])
+        let norm = gradients.clip(maxNorm: 1)
         #expect(Swift.abs(norm - 5) < 1e-6)
-        #expect(Swift.abs(p.grad!.scalars[0] - 0.6) < 1e-5 && Swift.abs(p.grad!.scalars[1] - 0.8) < 1e-5)
+        let g = gradients["p"]!.scalars
+        #expect(Swift.abs(g[0] - 0.6) < 1e-5 && Swift.abs(g[1] - 0.8) < 1e-5)
     }
 
     @Test func tinyMLPOverfits64Samples() throws {
@@ -157,14 +153,10 @@ import Testing
         let x = Tensor.normal([64, 10], using: &rng)
         let labels = (0..<64).map { _ in rng.nextInt(below: 4) }
         let model = try Classifier({ var c = Classifier.Config(inputSize: 10, hidden: [64], classes: 4); c.seed = 2; return c }())
-        let adam = try Adam(model.trainableParameters(), learningRate: 1e-2)
+        let adam = try Adam(learningRate: 1e-2)
         var loss: Float = .infinity
         for _ in 0..<300 {
-            let l = model(Variable(x)).softmaxCrossEntropy(labels: labels)
-            adam.zeroGrad()
-            l.backward()
-            adam.step()
-            loss = l.value.scalar
+            loss = adam.minimize(model) { model(Variable(x)).softmaxCrossEntropy(labels: labels) }
         }
         #expect(loss < 0.01)
         #expect(model.accuracy(x, labels: labels) == 1)

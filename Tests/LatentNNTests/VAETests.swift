@@ -102,12 +102,12 @@ import Testing
         #expect(active.count >= 3 && active.count <= 10, "active units \(active.count)")
 
         // The saved model reloads to the same figures; a classifier file is refused by name.
-        let reloaded = try VAETraining.load(path: dir + "/model.safetensors")
+        let reloaded = try VAE.load(path: dir + "/model.safetensors")
         #expect(abs(reloaded.evaluate(held.inputs).negativeELBO - last) < 1e-6)
         let classifier = try Classifier(Classifier.Config(inputSize: 784, hidden: [8], classes: 10))
-        try Checkpoint.save(classifier, kind: ClassifierTraining.kind, config: classifier.config, to: dir + "/clf.safetensors")
-        #expect(throws: CheckpointError.self) { try VAETraining.load(path: dir + "/clf.safetensors") }
-        do { _ = try VAETraining.load(path: dir + "/clf.safetensors") } catch {
+        try Checkpoint.save(classifier, kind: Classifier.kind, config: classifier.config, to: dir + "/clf.safetensors")
+        #expect(throws: CheckpointError.self) { try VAE.load(path: dir + "/clf.safetensors") }
+        do { _ = try VAE.load(path: dir + "/clf.safetensors") } catch {
             #expect("\(error)".contains("clf.safetensors") && "\(error)".contains("classifier") && "\(error)".contains("vae"))
         }
     }
@@ -122,16 +122,15 @@ import Testing
             default: config.prior = .mog; config.priorComponents = 4; config.hidden = [64]; config.warmupEpochs = 1
             }
             let model = try VAE(config)
-            let optimizer = try Adam(model.trainableParameters(), learningRate: 2e-3)
+            let optimizer = try Adam(learningRate: 2e-3)
             var firstLoss: Float = 0, lastLoss: Float = 0
             for (step, batch) in data.batches(size: 64).enumerated() {
-                let (rec, kl) = model.elboTerms(batch.inputs)
-                let loss = rec + kl
-                if step == 0 { firstLoss = loss.value.scalar }
-                lastLoss = loss.value.scalar
-                optimizer.zeroGrad()
-                loss.backward()
-                optimizer.step()
+                let loss = optimizer.minimize(model) {
+                    let (rec, kl) = model.elboTerms(batch.inputs)
+                    return rec + kl
+                }
+                if step == 0 { firstLoss = loss }
+                lastLoss = loss
             }
             #expect(lastLoss.isFinite && lastLoss < firstLoss, "variant \(variant): loss \(firstLoss) → \(lastLoss)")
             var rng = RandomGenerator(seed: 1)

@@ -6,8 +6,8 @@ import LatentTensor
 /// The decoder ends in logits; the reconstruction is σ(logits) for every kind but `.linear`,
 /// whose output is the identity (so that its optimum is PCA's subspace). Parameters are named
 /// `encoder.0.weight`, …, `decoder.0.weight`, ….
-public final class Autoencoder: Module {
-    public let config: AutoencoderConfig
+public final class Autoencoder: Module, SavedModel, LatentCodec {
+    public let config: Autoencoder.Config
     public let encoder: Sequential
     public let decoder: Sequential
     /// Dropout on the code (the "redundant" autoencoder), if configured.
@@ -16,7 +16,7 @@ public final class Autoencoder: Module {
     /// resumed run draws the same noise.
     public let noise: NoiseSource
 
-    public init(_ config: AutoencoderConfig) throws(ModelError) {
+    public init(_ config: Autoencoder.Config) throws(ModelError) {
         try config.validate()
         self.config = config
         var rng = RandomGenerator(seed: config.seed)
@@ -29,7 +29,7 @@ public final class Autoencoder: Module {
         noise = NoiseSource(seed: config.seed &+ 202)
     }
 
-    private static func perceptron(_ c: AutoencoderConfig, rng: inout RandomGenerator) -> (Sequential, Sequential) {
+    private static func perceptron(_ c: Autoencoder.Config, rng: inout RandomGenerator) -> (Sequential, Sequential) {
         let widths = c.layers
         let linear = c.kind == .linear
         var encoderLayers: [any Layer] = [], linears: [Linear] = []
@@ -117,25 +117,7 @@ public final class Autoencoder: Module {
 
     /// Reconstructions of `inputs` in batches, without gradients, in evaluation mode.
     public func reconstruct(_ inputs: Tensor, batchSize: Int = 500) -> Tensor {
-        mapBatches(inputs, batchSize: batchSize) { decode(encode($0)) }
-    }
-
-    /// Codes of `inputs` in batches, without gradients, in evaluation mode.
-    public func codes(_ inputs: Tensor, batchSize: Int = 500) -> Tensor {
-        mapBatches(inputs, batchSize: batchSize) { encode($0) }
-    }
-
-    private func mapBatches(_ inputs: Tensor, batchSize: Int, _ f: (Variable) -> Variable) -> Tensor {
-        let wasTraining = isTraining
-        eval()
-        defer { if wasTraining { train() } }
-        return withoutGradients {
-            var parts: [Tensor] = []
-            for start in stride(from: 0, to: inputs.shape[0], by: batchSize) {
-                parts.append(f(Variable(inputs.rows(start..<Swift.min(start + batchSize, inputs.shape[0])))).value)
-            }
-            return parts.isEmpty ? Tensor(shape: [0, config.codeWidth]) : Tensor.concat(parts)
-        }
+        inferInBatches(inputs, batchSize: batchSize, emptyShape: [0, config.inputSize]) { decode(encode($0)) }
     }
 
     /// Squared error per image: Σ over pixels of (reconstruction − target)², mean over images.
@@ -165,7 +147,7 @@ public final class Autoencoder: Module {
 import Glibc
 #endif
 
-extension AutoencoderConfig.CodeActivation {
+extension Autoencoder.Config.CodeActivation {
     /// The layer applying this activation, or nil for `.linear`.
     func layer() -> (any Layer)? {
         switch self {
@@ -180,4 +162,25 @@ extension AutoencoderConfig.CodeActivation {
 public final class NoiseSource: Module, RandomStateful {
     public var rng: RandomGenerator
     public init(seed: UInt64) { rng = RandomGenerator(seed: seed) }
+}
+
+extension Autoencoder {
+    /// The kind tag stored in autoencoder model files.
+    public static let kind = "autoencoder"
+
+    /// The shape in a few words (`"deep 784-1000-500-250-30"`).
+    public var summary: String { config.summary }
+
+    /// The code's width.
+    public var latentSize: Int { config.codeWidth }
+
+    /// Codes `[N, codeWidth]` of inputs `[N, inputSize]`, in batches, in evaluation mode.
+    public func encode(_ inputs: Tensor) -> Tensor {
+        inferInBatches(inputs, emptyShape: [0, config.codeWidth]) { encode($0) }
+    }
+
+    /// Reconstructions from codes `[N, codeWidth]`, in batches, in evaluation mode.
+    public func decode(_ codes: Tensor) -> Tensor {
+        inferInBatches(codes, emptyShape: [0, config.inputSize]) { decode($0) }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LatentIO
 import LatentNN
 import LatentTensor
@@ -5,38 +6,33 @@ import LatentTensor
 /// The recipe for training an `Autoencoder`: corrupt (if denoising), reconstruct, add the
 /// sparsity penalty, step; after every epoch report the test reconstruction error.
 public enum AutoencoderTraining {
-    /// The kind tag stored in autoencoder checkpoints.
-    public static let kind = "autoencoder"
-
     /// Trains on `train` (labels unused), evaluating on `test` after every epoch, with
     /// checkpoints in `runDirectory`. Per-epoch figures: `train_loss` (the total objective),
     /// `test_squared_error` (per image, clean input), `test_loss` (the reconstruction term of the
     /// configured loss on clean inputs), and for denoising `test_squared_error_noisy` (corrupted
     /// test inputs against clean targets).
-    public static func run(model config: AutoencoderConfig, training: TrainingConfig, train: Dataset, test: Dataset,
-                           runDirectory: String, resume: Bool = false,
-                           onEvent: (TrainingEvent) -> Void = { _ in }) throws -> (Autoencoder, Trainer) {
+    public static func run(model config: Autoencoder.Config, training: TrainingConfig, train: Dataset, test: Dataset,
+                           runDirectory: String?, resume: Bool = false,
+                           onEvent: (TrainingEvent) -> Void = { _ in }) throws -> (Autoencoder, TrainingLoop) {
         guard train.inputs.rank == 2, train.inputs.shape[1] == config.inputSize,
               test.inputs.rank == 2, test.inputs.shape[1] == config.inputSize else {
             throw ModelError.invalidConfig("inputs have shape \(train.inputs.shape), the autoencoder expects \(config.inputSize) features")
         }
         let model = try Autoencoder(config)
-        let trainer = try Trainer(model: model, config: training, runDirectory: runDirectory)
-        trainer.checkpointMetadata = [Checkpoint.kindKey: kind, Checkpoint.configKey: try Checkpoint.encodeJSON(config)]
-        if resume { try trainer.resume() }
+        let (loop, optimizer) = try ModelTraining.loop(for: model, training: training, runDirectory: runDirectory, resume: resume)
         // A fixed corrupted copy of the test set, so the noisy figure compares like with like.
         var testNoise = RandomGenerator(seed: config.seed &+ 303)
         let noisyTest = config.corruption == .none ? nil : config.corruption.apply(test.inputs, using: &testNoise)
-        let modelPath = runDirectory + "/model.safetensors"
-        try trainer.fit(train,
-                        loss: { batch in
-                            let input = config.corruption.apply(batch.inputs, using: &model.noise.rng)
-                            return model.losses(input: input, clean: batch.inputs).total
-                        },
-                        evaluate: { _ in evaluate(model, test: test.inputs, noisy: noisyTest) },
-                        saveModel: { try Checkpoint.save(model, kind: kind, config: config, to: modelPath) },
-                        onEvent: onEvent)
-        return (model, trainer)
+        try loop.run(train) { step in
+            let input = config.corruption.apply(step.batch.inputs, using: &model.noise.rng)
+            let loss = optimizer.minimize(model) { model.losses(input: input, clean: step.batch.inputs).total }
+            return ["train_loss": Double(loss)]
+        } evaluate: { _ in
+            evaluate(model, test: test.inputs, noisy: noisyTest)
+        } afterEpoch: { _ in
+            try ModelTraining.saveModel(model, runDirectory: runDirectory)
+        } onEvent: { onEvent($0) }
+        return (model, loop)
     }
 
     /// Test figures of a trained model (see `run`).
@@ -52,7 +48,7 @@ public enum AutoencoderTraining {
             figures["test_squared_error_noisy"] = Autoencoder.squaredErrorPerImage(model.reconstruct(noisy), test)
         }
         if model.config.sparsity != .none || model.config.codeActivation != .linear {
-            let s = Autoencoder.sparsity(of: model.codes(test))
+            let s = Autoencoder.sparsity(of: model.encode(test))
             figures["code_mean_activation"] = s.meanActivation
             figures["code_near_zero_fraction"] = s.nearZero
         }
@@ -72,18 +68,4 @@ public enum AutoencoderTraining {
         }
         return total / Double(Swift.max(target.shape[0], 1))
     }
-
-    /// Loads an autoencoder checkpoint; any other kind is an error naming the file.
-    public static func load(path: String) throws -> Autoencoder {
-        let (k, json, tensors, _) = try Checkpoint.read(path: path)
-        guard k == kind else { throw CheckpointError.wrongKind(path, expected: kind, got: k) }
-        let model = try Autoencoder(try Checkpoint.config(AutoencoderConfig.self, from: json, path: path))
-        try Checkpoint.load(tensors, into: model, path: path)
-        model.eval()
-        return model
-    }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

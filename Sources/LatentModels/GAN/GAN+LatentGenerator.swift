@@ -5,7 +5,7 @@ extension GAN: LatentGenerator {
 
     /// Codes from the generator's N(0, I) prior.
     public func samplePrior(count: Int, using rng: inout RandomGenerator) -> Tensor {
-        generator.noise(count, using: &rng)
+        generator.samplePrior(count: count, using: &rng)
     }
 
     /// Generated images in [0, 1], in evaluation mode. `codes` must be `[N, latentSize]`: check

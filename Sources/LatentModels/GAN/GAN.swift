@@ -19,7 +19,7 @@ import LatentTensor
 /// Images are expected in [−1, 1] (the generator ends in tanh); `GAN.toImages` and
 /// `GAN.fromImages` convert from and to Latent's usual [0, 1] pixels. The state dict holds both
 /// networks, as `generator.…` and `discriminator.…`.
-public final class GAN: Module {
+public final class GAN: Module, SavedModel {
     /// The two architectures.
     public enum Kind: String, Codable, Sendable, CaseIterable { case mlp, dcgan }
 
@@ -164,34 +164,24 @@ public final class GAN: Module {
     /// The kind tag stored in GAN checkpoints.
     public static let kind = "gan"
 
-    /// Writes both networks and the config to `path` (safetensors, atomically).
-    public func save(to path: String, extraMetadata: [String: String] = [:]) throws {
-        try Checkpoint.save(self, kind: GAN.kind, config: config, extraMetadata: extraMetadata, to: path)
-    }
-
-    /// Loads a GAN written by `save` (or a training checkpoint), checking the generator and the
-    /// discriminator separately so an error says which network does not fit the stored config.
-    public static func load(path: String) throws -> GAN {
-        let (k, json, tensors, _) = try Checkpoint.read(path: path)
-        guard k == kind else { throw CheckpointError.wrongKind(path, expected: kind, got: k) }
-        let gan = try GAN(try Checkpoint.config(Config.self, from: json, path: path))
+    /// Loads the generator and the discriminator separately, so an error says which network
+    /// does not fit the stored config.
+    public func loadWeights(_ tensors: [String: Tensor], path: String) throws {
         var parts: [String: [String: Tensor]] = ["generator": [:], "discriminator": [:]]
-        for (name, t) in tensors where !name.hasPrefix("optimizer/") {
+        for (name, t) in tensors {
             let prefix = name.prefix { $0 != "." }
             guard parts[String(prefix)] != nil, name.count > prefix.count + 1 else {
                 throw CheckpointError.mismatch(path, "tensor '\(name)' belongs to neither the generator nor the discriminator")
             }
             parts[String(prefix)]![String(name.dropFirst(prefix.count + 1))] = t
         }
-        for (name, net) in [("generator", gan.generator as Module), ("discriminator", gan.discriminator)] {
+        for (name, net) in [("generator", generator as Module), ("discriminator", discriminator)] {
             do {
                 try net.load(parts[name]!)
             } catch {
-                throw GANError.networkMismatch(path, network: name, kind: gan.config.kind, detail: error.description)
+                throw GANError.networkMismatch(path, network: name, kind: config.kind, detail: error.description)
             }
         }
-        gan.eval()
-        return gan
     }
 }
 

@@ -32,7 +32,7 @@ public final class Generator: Module, Layer {
     }
 
     /// `count` codes from the standard normal prior N(0, I).
-    public func noise(_ count: Int, using rng: inout RandomGenerator) -> Tensor {
+    public func samplePrior(count: Int, using rng: inout RandomGenerator) -> Tensor {
         Tensor.normal([count, latentSize], using: &rng)
     }
 
@@ -42,16 +42,6 @@ public final class Generator: Module, Layer {
         guard codes.rank == 2, codes.shape[1] == latentSize else {
             throw .latentSize(expected: latentSize, got: codes.rank == 2 ? codes.shape[1] : codes.count)
         }
-        let wasTraining = isTraining
-        eval()
-        defer { if wasTraining { train() } }
-        var parts: [Tensor] = []
-        withoutGradients {
-            for start in stride(from: 0, to: codes.shape[0], by: batchSize) {
-                let end = Swift.min(start + batchSize, codes.shape[0])
-                parts.append(self(Variable(codes.rows(start..<end))).value)
-            }
-        }
-        return parts.isEmpty ? Tensor(shape: [0, dataSize]) : Tensor.concat(parts, axis: 0)
+        return inferInBatches(codes, batchSize: batchSize, emptyShape: [0, dataSize]) { self($0) }
     }
 }

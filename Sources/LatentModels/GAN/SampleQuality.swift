@@ -51,11 +51,8 @@ public final class SampleQuality {
         guard images.rank == 2, images.shape[1] == classifier.config.inputSize else {
             throw ModelError.invalidConfig("images have shape \(images.shape), the classifier takes \(classifier.config.inputSize) pixels")
         }
-        let wasTraining = classifier.isTraining
-        classifier.eval()
-        defer { if wasTraining { classifier.train() } }
         var parts: [Tensor] = [], predictions: [Int] = []
-        withoutGradients {
+        classifier.withEvaluation {
             for start in stride(from: 0, to: images.shape[0], by: batchSize) {
                 let end = Swift.min(start + batchSize, images.shape[0])
                 let outputs = classifier.network.activations(Variable(images.rows(start..<end)))

@@ -1,7 +1,13 @@
 import LatentNN
 import LatentTensor
 
-extension VAE: GenerativeCodec {
+extension VAE: GenerativeCodec, SavedModel {
+    /// The kind tag stored in VAE model files.
+    public static let kind = "vae"
+
+    /// The architecture in a few words.
+    public var summary: String { config.summary }
+
     /// Posterior means μ(x) `[N, D]`: the VAE's deterministic code of each input.
     public func encode(_ inputs: Tensor) -> Tensor {
         withEvaluation { posterior(Variable(inputs)).mean.value }

@@ -371,12 +371,4 @@ public final class VAE: Module, RandomStateful {
         let variances = (0..<d).map { j in Swift.max(0, sq[j] / Double(n) - (sum[j] / Double(n)) * (sum[j] / Double(n))) }
         return (variances.filter { $0 > threshold }.count, variances)
     }
-
-    /// Runs `body` in evaluation mode without recording gradients, restoring the mode after.
-    func withEvaluation<R>(_ body: () throws -> R) rethrows -> R {
-        let wasTraining = isTraining
-        eval()
-        defer { if wasTraining { train() } }
-        return try withoutGradients(body)
-    }
 }

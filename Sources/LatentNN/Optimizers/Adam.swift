@@ -11,7 +11,7 @@ import LatentTensor
 public final class Adam: Optimizer {
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, decoupled: Bool
 
-    public init(_ parameters: [(String, Variable)], learningRate: Float = 1e-3, beta1: Float = 0.9,
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9,
                 beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0,
                 decoupled: Bool = false) throws(OptimizerError) {
         guard beta1 >= 0, beta1 < 1 else { throw .invalid("beta1", beta1) }
@@ -23,15 +23,11 @@ public final class Adam: Optimizer {
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.decoupled = decoupled
-        try super.init(parameters, learningRate: learningRate)
+        try super.init(learningRate: learningRate)
     }
 
-    public override func update(_ parameter: Variable, index: Int) {
-        guard let grad = parameter.grad else { return }
-        var m = slot("m", index: index), v = slot("v", index: index)
-        // Release the dictionary's references so the in-place writes below do not copy.
-        setSlot("m", index: index, Tensor(shape: [0]))
-        setSlot("v", index: index, Tensor(shape: [0]))
+    public override func apply(_ parameter: Variable, gradient grad: Tensor, key: String) {
+        var m = takeSlot("m", key: key, shape: parameter.shape), v = takeSlot("v", key: key, shape: parameter.shape)
         m.makeUnique(); v.makeUnique(); parameter.value.makeUnique()
         let t = Float(stepCount)
         let b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay, decoupled = decoupled
@@ -73,7 +69,7 @@ public final class Adam: Optimizer {
                 i += 1
             }
         }
-        setSlot("m", index: index, m)
-        setSlot("v", index: index, v)
+        setSlot("m", key: key, m)
+        setSlot("v", key: key, v)
     }
 }

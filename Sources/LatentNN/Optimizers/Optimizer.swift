@@ -1,50 +1,61 @@
 import LatentTensor
 
-/// A rule that updates parameters from their gradients. Subclasses write only the per-parameter
-/// step (`update(_:index:)`); the base walks the parameters, skips those without a gradient, and
-/// keeps per-parameter state by name so it can be checkpointed and restored.
+/// A rule that updates parameters from their gradients.
+///
+/// An optimiser is not bound to a parameter list: `update(_:)` takes the `Gradients` of one
+/// `valueAndGrad` pass and moves the parameters named there. Its per-parameter state (Adam's
+/// moments, SGD's velocity) is keyed by the parameter's path in the module tree, so parameters
+/// can join later (`unfreeze()`) and leave (`freeze()`) without losing anyone's state, and an
+/// optimiser over a subset of a model is just the gradients of that subset.
+///
+/// Every update passes through the same seam: the gradients are first combined across
+/// data-parallel workers by `synchronizer` (nothing to do in one process), then clipped to
+/// `maxGradientNorm` when set, then applied. Subclasses write only `apply(_:gradient:key:)`.
 open class Optimizer {
-    /// The parameters being optimised, with their paths in the model.
-    public let parameters: [(String, Variable)]
     /// The step size. Schedules change it between steps.
     public var learningRate: Float
-    /// Steps taken so far.
+    /// Updates taken so far (Adam's bias correction counts them).
     public var stepCount = 0
-    /// Per-parameter state tensors, by "<parameter name>/<slot>".
+    /// Per-parameter state tensors, by "<parameter path>/<slot>".
     public var slots: [String: Tensor] = [:]
+    /// Clip the joint gradient norm of each update to this value when set.
+    public var maxGradientNorm: Float?
+    /// Combines gradients across workers before every update. Defaults to the process-wide
+    /// `GradientSynchronization.shared` (a single process unless a launcher installed another).
+    public var synchronizer: any GradientSynchronizer = GradientSynchronization.shared
+    /// The gradient norm before clipping of the last update (nil when clipping is off).
+    public private(set) var lastGradientNorm: Float?
+    /// The synchroniser's flat buffer, kept from one update to the next.
+    public var flatGradientBuffer = Tensor(shape: [0])
 
-    public init(_ parameters: [(String, Variable)], learningRate: Float) throws(OptimizerError) {
+    public init(learningRate: Float) throws(OptimizerError) {
         guard learningRate > 0, learningRate.isFinite else { throw .invalid("learning rate", learningRate) }
-        self.parameters = parameters
         self.learningRate = learningRate
     }
 
-    /// Applies one update to every parameter that has a gradient.
-    public func step() {
+    /// Synchronises, clips and applies `gradients`: one optimisation step.
+    public func update(_ gradients: Gradients) {
+        var g = gradients
+        synchronizer.synchronize(&g, buffer: &flatGradientBuffer)
+        if let maxGradientNorm { lastGradientNorm = g.clip(maxNorm: maxGradientNorm) }
         stepCount += 1
-        for (i, (_, p)) in parameters.enumerated() where p.grad != nil {
-            update(p, index: i)
-        }
+        for entry in g.parameters { apply(entry.parameter, gradient: entry.gradient, key: entry.name) }
     }
-
-    /// Clears every parameter's gradient.
-    public func zeroGrad() { for (_, p) in parameters { p.grad = nil } }
 
     /// Updates one parameter in place from its gradient. Subclasses override.
-    open func update(_ parameter: Variable, index: Int) {}
+    open func apply(_ parameter: Variable, gradient: Tensor, key: String) {}
 
-    /// The state tensor `slot` of parameter `index`, created as zeros on first use.
-    public func slot(_ slot: String, index: Int) -> Tensor {
-        let key = parameters[index].0 + "/" + slot
-        if let t = slots[key] { return t }
-        let t = Tensor(shape: parameters[index].1.shape)
-        slots[key] = t
-        return t
+    /// Removes and returns the state tensor `slot` of the parameter at `key` (zeros of `shape` on
+    /// first use). Taking it out of the dictionary leaves it uniquely referenced, so the
+    /// subclass can update it in place before handing it back with `setSlot`.
+    public func takeSlot(_ slot: String, key: String, shape: [Int]) -> Tensor {
+        if let t = slots.removeValue(forKey: key + "/" + slot) { return t }
+        return Tensor(shape: shape)
     }
 
-    /// Stores slot `slot` of parameter `index`.
-    public func setSlot(_ slot: String, index: Int, _ value: Tensor) {
-        slots[parameters[index].0 + "/" + slot] = value
+    /// Stores state tensor `slot` of the parameter at `key`.
+    public func setSlot(_ slot: String, key: String, _ value: Tensor) {
+        slots[key + "/" + slot] = value
     }
 }
 
@@ -54,21 +65,4 @@ public enum OptimizerError: Error, CustomStringConvertible {
     public var description: String {
         switch self { case .invalid(let name, let v): "invalid \(name): \(v)" }
     }
-}
-
-/// Scales all gradients down so their joint L2 norm is at most `maxNorm`; returns the norm
-/// before clipping (as PyTorch's `clip_grad_norm_` does).
-@discardableResult
-public func clipGradientNorm(_ parameters: [(String, Variable)], maxNorm: Float) -> Float {
-    var total = 0.0
-    for (_, p) in parameters {
-        guard let g = p.grad else { continue }
-        g.withUnsafeBufferPointer { b in for v in b { total += Double(v) * Double(v) } }
-    }
-    let norm = Float(total.squareRoot())
-    if norm > maxNorm, norm > 0 {
-        let k = maxNorm / (norm + 1e-6)
-        for (_, p) in parameters where p.grad != nil { p.grad! *= k }
-    }
-    return norm
 }

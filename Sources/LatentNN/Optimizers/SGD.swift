@@ -6,25 +6,23 @@ import LatentTensor
 public final class SGD: Optimizer {
     public let momentum: Float, weightDecay: Float, nesterov: Bool
 
-    public init(_ parameters: [(String, Variable)], learningRate: Float, momentum: Float = 0,
+    public init(learningRate: Float, momentum: Float = 0,
                 weightDecay: Float = 0, nesterov: Bool = false) throws(OptimizerError) {
         guard momentum >= 0, momentum < 1 else { throw .invalid("momentum", momentum) }
         guard weightDecay >= 0 else { throw .invalid("weight decay", weightDecay) }
         self.momentum = momentum
         self.weightDecay = weightDecay
         self.nesterov = nesterov
-        try super.init(parameters, learningRate: learningRate)
+        try super.init(learningRate: learningRate)
     }
 
-    public override func update(_ parameter: Variable, index: Int) {
-        guard let grad = parameter.grad else { return }
+    public override func apply(_ parameter: Variable, gradient grad: Tensor, key: String) {
         let lr = learningRate, mu = momentum, wd = weightDecay, nesterov = nesterov
         if mu == 0 {
             parameter.value.update(with: grad) { p, g in p - lr * (g + wd * p) }
             return
         }
-        var v = slot("momentum", index: index)
-        setSlot("momentum", index: index, Tensor(shape: [0]))   // drop the dictionary's reference: update v in place
+        var v = takeSlot("momentum", key: key, shape: parameter.shape)
         let gp = grad.unsafeBaseAddress
         v.makeUnique()
         parameter.value.makeUnique()
@@ -36,6 +34,6 @@ public final class SGD: Optimizer {
                 pp[i] -= lr * (nesterov ? g + mu * pv[i] : pv[i])
             }
         }
-        setSlot("momentum", index: index, v)
+        setSlot("momentum", key: key, v)
     }
 }

@@ -65,14 +65,16 @@ public enum CheckpointError: Error, CustomStringConvertible {
     case badConfig(String, String)
     case mismatch(String, String)
     case noRun(String)
+    case missingFile(String)
 
     public var description: String {
         switch self {
         case .notLatent(let p): "\(p): not a Latent checkpoint (no latent.kind/latent.config metadata)"
-        case .wrongKind(let p, let e, let g): "\(p): holds a \(g) model, expected a \(e)"
+        case .wrongKind(let p, let e, let g): "\(p): holds a \(g) model, expected \(e)"
         case .badConfig(let p, let d): "\(p): model config in metadata is invalid: \(d)"
         case .mismatch(let p, let d): "\(p): does not match the model: \(d)"
         case .noRun(let p): "\(p): no training checkpoint to resume from (checkpoint.safetensors missing)"
+        case .missingFile(let p): "\(p): no such model file"
         }
     }
 }

@@ -27,29 +27,14 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         if let c = clipNorm, !(c > 0) { throw .invalidConfig("clip norm must be positive, got \(c)") }
     }
 
-    /// The optimiser this config describes, over `parameters`.
-    public func makeOptimizer(_ parameters: [(String, Variable)]) throws -> Optimizer {
-        switch optimizer {
-        case .adam: try Adam(parameters, learningRate: learningRate, beta1: beta1, weightDecay: weightDecay)
-        case .sgd: try SGD(parameters, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+    /// The optimiser this config describes (with its gradient clipping).
+    public func makeOptimizer() throws -> Optimizer {
+        let o: Optimizer = switch optimizer {
+        case .adam: try Adam(learningRate: learningRate, beta1: beta1, weightDecay: weightDecay)
+        case .sgd: try SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
         }
+        o.maxGradientNorm = clipNorm
+        return o
     }
 }
 
-import LatentTensor
-
-/// Why training stopped.
-public enum TrainingError: Error, CustomStringConvertible {
-    case invalidConfig(String)
-    case nonFinite(epoch: Int, batch: Int, loss: Float)
-    case resumeMismatch(String)
-
-    public var description: String {
-        switch self {
-        case .invalidConfig(let m): m
-        case .nonFinite(let e, let b, let l):
-            "loss became \(l) at epoch \(e), batch \(b); stopped (the last good checkpoint is kept)"
-        case .resumeMismatch(let m): m
-        }
-    }
-}

@@ -14,7 +14,7 @@ struct AutoencoderSection: DemoSection {
         var figures: [String: Any] = [:]
 
         // A deep autoencoder, as in Hinton & Salakhutdinov (2006), trained on cross-entropy.
-        var deep = AutoencoderConfig(kind: .deep)
+        var deep = Autoencoder.Config(kind: .deep)
         if q { deep.layers = [784, 128, 30] }
         deep.initializer = .heUniform
         deep.seed = context.seed
@@ -33,7 +33,7 @@ struct AutoencoderSection: DemoSection {
         ]
 
         // Denoising: masking noise on half the pixels; the loss compares with the clean digit.
-        var denoising = AutoencoderConfig(kind: .denoising)
+        var denoising = Autoencoder.Config(kind: .denoising)
         denoising.layers = q ? [784, 64, 32] : [784, 512, 64]
         denoising.seed = context.seed
         var plain = denoising
@@ -56,13 +56,13 @@ struct AutoencoderSection: DemoSection {
         ]
 
         // A sparse over-complete code: more units than pixels' worth of structure, few active.
-        var sparse = AutoencoderConfig(kind: .sparse)
+        var sparse = Autoencoder.Config(kind: .sparse)
         sparse.layers = q ? [784, 64] : [784, 400]
         sparse.sparsity = .kl(target: 0.05, weight: 3)
         sparse.seed = context.seed
         let (sp, spTrainer) = try train(sparse, epochs: q ? 2 : 10, schedule: .constant, context, in: dir + "/sparse", lr: 3e-3)
         try AutoencoderPictures.write(sp, test: context.test.inputs, to: dir + "/sparse")
-        let s = Autoencoder.sparsity(of: sp.codes(context.test.inputs))
+        let s = Autoencoder.sparsity(of: sp.encode(context.test.inputs))
         figures["sparse"] = ["code_mean_activation": s.meanActivation, "code_near_zero_fraction": s.nearZero,
                              "epochs": spTrainer.history]
         blocks += [
@@ -74,8 +74,8 @@ struct AutoencoderSection: DemoSection {
         return (HTMLReport.Section(title, blocks: blocks), figures)
     }
 
-    private func train(_ config: AutoencoderConfig, epochs: Int, schedule: LearningRateSchedule, _ context: DemoContext,
-                       in dir: String, lr: Float = 1e-3) throws -> (Autoencoder, Trainer) {
+    private func train(_ config: Autoencoder.Config, epochs: Int, schedule: LearningRateSchedule, _ context: DemoContext,
+                       in dir: String, lr: Float = 1e-3) throws -> (Autoencoder, TrainingLoop) {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var training = TrainingConfig()
         training.epochs = epochs

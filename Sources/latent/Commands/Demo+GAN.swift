@@ -15,7 +15,7 @@ struct GANSection: DemoSection {
                                                            directory: dir + "/classifier", seed: context.seed,
                                                            progress: context.progress)
         }
-        let quality = try SampleQuality(classifier: try ClassifierTraining.load(path: classifierPath),
+        let quality = try SampleQuality(classifier: try Classifier.load(path: classifierPath),
                                         realImages: context.test.inputs)
         var config = GAN.Config(kind: .dcgan, latentSize: 64)
         config.pack = 2

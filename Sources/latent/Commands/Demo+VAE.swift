@@ -49,7 +49,7 @@ struct VAESection: DemoSection {
             // Which digits the manifold shows, as the classifier section's model reads its cells.
             let classifierPath = context.directory + "/classifier/model.safetensors"
             if FileManager.default.fileExists(atPath: classifierPath) {
-                let read = Manifold.confidentCells(try ClassifierTraining.load(path: classifierPath).probabilities(cells), threshold: 0.9)
+                let read = Manifold.confidentCells(try Classifier.load(path: classifierPath).probabilities(cells), threshold: 0.9)
                 figures["manifold_cells_recognised_per_class"] = read
                 blocks.append(.keyValues([("digits in the manifold", (0..<10).map { "\($0): \(read["\($0)"] ?? 0)" }.joined(separator: "  ")
                                            + " of \(grid * grid) cells (read by the classifier with ≥ 90 %)")]))

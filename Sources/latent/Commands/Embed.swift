@@ -205,7 +205,7 @@ struct Embed: ParsableCommand {
 enum ModelActivations {
     /// Output of child `layer` ("0", "1", …) of a classifier checkpoint for `inputs`, in batches.
     static func of(checkpoint: String, layer: String, inputs: Tensor) throws -> Tensor {
-        let model = try ClassifierTraining.load(path: checkpoint)
+        let model = try Classifier.load(path: checkpoint)
         let names = model.children.map(\.0)
         guard let index = names.firstIndex(of: layer) else {
             throw CLIError("\(checkpoint): no layer '\(layer)'; layers are \(names.joined(separator: ", "))")

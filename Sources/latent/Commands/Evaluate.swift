@@ -19,7 +19,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let classifier = try ClassifierTraining.loadAny(path: model)
+        let classifier = try ModelRegistry.loadClassifier( model)
         let (_, test, source) = try dataOptions.load()
         let predictions = classifier.predict(test.inputs)
         let labels = test.labels ?? []

@@ -25,7 +25,7 @@ struct Reconstruct: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let autoencoder = try AutoencoderTraining.load(path: model)
+        let autoencoder = try Autoencoder.load(path: model)
         let (_, test, source) = try dataOptions.load()
         let figures = AutoencoderTraining.evaluate(autoencoder, test: test.inputs)
         let dir = try RunDirectory.make(out, name: "reconstruct")
@@ -62,10 +62,10 @@ struct Encode: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let autoencoder = try AutoencoderTraining.load(path: model)
+        let autoencoder = try Autoencoder.load(path: model)
         let (train, test, source) = try dataOptions.load()
         let data = split == .train ? train : test
-        let codes = autoencoder.codes(data.inputs)
+        let codes = autoencoder.encode(data.inputs)
         let dir = try RunDirectory.make(out, name: "encode")
         try NPY.write(codes, to: dir + "/codes.npy")
         if let labels = data.labels { try NPY.write(labels: labels, to: dir + "/labels.npy") }

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import Latent
 
-extension AutoencoderConfig.Kind: ExpressibleByArgument {}
-extension AutoencoderConfig.Loss: ExpressibleByArgument {}
-extension AutoencoderConfig.CodeActivation: ExpressibleByArgument {}
+extension Autoencoder.Config.Kind: ExpressibleByArgument {}
+extension Autoencoder.Config.Loss: ExpressibleByArgument {}
+extension Autoencoder.Config.CodeActivation: ExpressibleByArgument {}
 
 /// How a denoising autoencoder corrupts its input, as a flag.
 enum NoiseKind: String, ExpressibleByArgument, CaseIterable {
@@ -31,8 +31,8 @@ struct TrainAutoencoder: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var training: TrainingOptions
 
-    @Option(help: "Kind: \(AutoencoderConfig.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var kind: AutoencoderConfig.Kind = .deep
+    @Option(help: "Kind: \(Autoencoder.Config.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var kind: Autoencoder.Config.Kind = .deep
 
     @Option(help: "Encoder widths from the input to the code, e.g. 784,1000,500,250,30 (the decoder mirrors them).")
     var layers: String?
@@ -41,7 +41,7 @@ struct TrainAutoencoder: ParsableCommand {
     var code: Int?
 
     @Option(help: "Reconstruction loss: mse or bce (cross-entropy, summed over pixels).")
-    var loss: AutoencoderConfig.Loss?
+    var loss: Autoencoder.Config.Loss?
 
     @Option(help: "Hidden activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
     var activation: Activation?
@@ -50,7 +50,7 @@ struct TrainAutoencoder: ParsableCommand {
     var initializer: Initializer?
 
     @Option(help: "Code activation: linear, sigmoid, relu.")
-    var codeActivation: AutoencoderConfig.CodeActivation?
+    var codeActivation: Autoencoder.Config.CodeActivation?
 
     @Flag(help: "Tie the decoder's weights to the encoder's transposes.")
     var tied = false
@@ -97,8 +97,8 @@ struct TrainAutoencoder: ParsableCommand {
     }
 
     /// The model the flags describe (kind defaults, then overrides).
-    func modelConfig() throws -> AutoencoderConfig {
-        var c = AutoencoderConfig(kind: kind)
+    func modelConfig() throws -> Autoencoder.Config {
+        var c = Autoencoder.Config(kind: kind)
         if let layers { c.layers = parseLayers(layers) ?? c.layers }
         if let code { c.codeSize = code }
         if let loss { c.loss = loss }
@@ -142,7 +142,7 @@ struct TrainAutoencoder: ParsableCommand {
     func run() throws {
         compute.apply()
         let progress = ProgressLine(quiet: quiet)
-        let settings: RunSettings<AutoencoderConfig>
+        let settings: RunSettings<Autoencoder.Config>
         let dir: String
         if let resume {
             settings = try RunSettings.read(runDirectory: resume, command: "train autoencoder")

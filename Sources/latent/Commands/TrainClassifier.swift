@@ -85,7 +85,7 @@ struct TrainClassifier: ParsableCommand {
         try settings.write(runDirectory: dir)
         let started = Date()
         let model: any LabelPredictor
-        let trainer: Trainer
+        let trainer: TrainingLoop
         switch settings.model {
         case .mlp(let config):
             (model, trainer) = try ClassifierTraining.run(model: config, training: settings.training, train: train, test: test,
@@ -93,7 +93,7 @@ struct TrainClassifier: ParsableCommand {
         case .encoder(let config):
             let m = try encoderClassifier(config, resuming: resume != nil)
             model = m
-            trainer = try ClassifierTraining.fit(m, kind: EncoderClassifier.kind, config: config, training: settings.training,
+            trainer = try ClassifierTraining.fit(m, training: settings.training,
                                                  train: train, test: test, runDirectory: dir, resume: resume != nil,
                                                  onEvent: progress.update)
         }
@@ -117,7 +117,7 @@ struct TrainClassifier: ParsableCommand {
     /// The model the flags describe.
     func modelConfig() throws -> ClassifierModelConfig {
         if let initFrom {
-            let autoencoder = try AutoencoderTraining.load(path: initFrom)
+            let autoencoder = try Autoencoder.load(path: initFrom)
             guard autoencoder.config.inputSize == 784 else {
                 throw CLIError("\(initFrom): its encoder takes \(autoencoder.config.inputSize) inputs, MNIST has 784")
             }
@@ -138,7 +138,7 @@ struct TrainClassifier: ParsableCommand {
     /// the checkpoint supplies every weight), random otherwise.
     func encoderClassifier(_ config: EncoderClassifier.Config, resuming: Bool) throws -> EncoderClassifier {
         guard let path = config.pretrained, !resuming else { return try EncoderClassifier(config) }
-        return try EncoderClassifier(pretrained: try AutoencoderTraining.load(path: path), path: path, classes: config.classes,
+        return try EncoderClassifier(pretrained: try Autoencoder.load(path: path), path: path, classes: config.classes,
                                      freezeEncoder: config.freezeEncoder, seed: config.seed)
     }
 }

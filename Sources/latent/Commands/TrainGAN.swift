@@ -154,14 +154,14 @@ struct TrainGAN: ParsableCommand {
                                                            progress: progress)
         settings.classifier = classifierPath
         try settings.write(runDirectory: dir)
-        let quality = try SampleQuality(classifier: try ClassifierTraining.load(path: classifierPath), realImages: test.inputs)
+        let quality = try SampleQuality(classifier: try Classifier.load(path: classifierPath), realImages: test.inputs)
         let pictures = try GANPictures(directory: dir)
         let trainer = try GANTraining.run(
             model: settings.model, training: settings.training, train: train, quality: quality,
             evaluationSamples: settings.evalSamples, runDirectory: dir, resume: resume != nil,
             afterEpoch: { epoch, trainer in
                 try pictures.record(epoch: epoch, trainer: trainer)
-                if let figures = trainer.history.last { progress.note(GANMeasurement.line(figures, epochs: trainer.config.epochs)) }
+                if let figures = trainer.history.last { progress.note(GANMeasurement.line(figures, epochs: trainer.step.config.epochs)) }
             },
             onEvent: { if $0.epochSummary == nil { progress.update($0) } })
         try RunReport.writeMetrics(command: "train gan", settings: settings, history: trainer.history,

@@ -8,7 +8,7 @@ enum GANMeasurement {
     static func classifier(_ given: String?, train: Dataset, test: Dataset, directory: String, seed: UInt64,
                            progress: ProgressLine) throws -> String {
         if let given {
-            _ = try ClassifierTraining.load(path: given)
+            _ = try Classifier.load(path: given)
             return given
         }
         let path = directory + "/model.safetensors"
@@ -43,7 +43,7 @@ enum GANMeasurement {
     }
 
     /// Final figures for metrics.json.
-    static func final(_ trainer: GANTrainer) -> [String: Double] {
+    static func final(_ trainer: GANTraining.Run) -> [String: Double] {
         var f: [String: Double] = ["generator_parameters": Double(trainer.gan.generator.parameterCount),
                                    "discriminator_parameters": Double(trainer.gan.discriminator.parameterCount)]
         if let first = trainer.history.first?["frechet_distance"], let last = trainer.history.last?["frechet_distance"] {
@@ -78,8 +78,8 @@ struct GANPictures {
         _ = try RunDirectory.make(directory + "/samples", name: "samples")
     }
 
-    func record(epoch: Int, trainer: GANTrainer) throws {
-        let images = GAN.toImages(try trainer.gan.generator.generate(trainer.fixedNoise))
+    func record(epoch: Int, trainer: GANTraining.Run) throws {
+        let images = GAN.toImages(try trainer.gan.generator.generate(trainer.step.fixedNoise))
         let name = String(format: "epoch-%03d", epoch)
         let columns = Int(Double(images.shape[0]).squareRoot().rounded(.up))
         try AtomicFile.write(ImageGrid(columns: columns, padding: 2, scale: 2).png(images), to: "\(directory)/samples/\(name).png")

@@ -7,7 +7,7 @@ enum LatentModelFile {
     /// without a prior) is an error that names the file and both kinds.
     static func load(_ path: String) throws -> VAE {
         guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such model file") }
-        return try VAETraining.load(path: path)
+        return try VAE.load(path: path)
     }
 
     /// The generator in `path`: a VAE (its decoder) or a GAN (its generator), with a one-line
@@ -16,14 +16,14 @@ enum LatentModelFile {
         guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such model file") }
         let kind = try Checkpoint.read(path: path).kind
         switch kind {
-        case VAETraining.kind:
-            let vae = try VAETraining.load(path: path)
+        case VAE.kind:
+            let vae = try VAE.load(path: path)
             return (vae, vae.config.summary)
         case GAN.kind:
             let gan = try GAN.load(path: path)
             return (gan, gan.summary)
         default:
-            throw CLIError("\(path): holds a \(kind) model; this command needs a \(VAETraining.kind) or a \(GAN.kind)")
+            throw CLIError("\(path): holds a \(kind) model; this command needs a \(VAE.kind) or a \(GAN.kind)")
         }
     }
 
@@ -46,7 +46,7 @@ enum LatentModelFile {
 
     /// The classifier in `path`, which must read images of the size `vae` makes.
     static func classifier(_ path: String, for vae: VAE) throws -> Classifier {
-        let c = try ClassifierTraining.load(path: path)
+        let c = try Classifier.load(path: path)
         guard c.config.inputSize == vae.config.inputSize else {
             throw CLIError("\(path): the classifier expects \(c.config.inputSize) inputs, the VAE makes \(vae.config.inputSize)")
         }

@@ -6,7 +6,8 @@ import LatentNN
 /// (L1 or KL to a target activation), denoising (corrupted input, clean target), dropout on the
 /// code, a convolutional encoder/decoder, and the linear autoencoder whose optimum spans the same
 /// subspace as PCA.
-public struct AutoencoderConfig: Codable, Sendable, Equatable {
+extension Autoencoder {
+public struct Config: Codable, Sendable, Equatable {
     /// The kinds offered on the command line; each sets sensible defaults for the fields below.
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case deep, sparse, denoising, dropout, conv, linear
@@ -121,4 +122,5 @@ public struct AutoencoderConfig: Codable, Sendable, Equatable {
         let shape = kind == .conv ? "conv 1×28×28 → \(codeSize)" : layers.map(String.init).joined(separator: "-")
         return "\(kind.rawValue) \(shape), \(loss.rawValue)" + (tiedWeights ? ", tied" : "")
     }
+}
 }

@@ -1,0 +1,77 @@
+import LatentIO
+import LatentNN
+import LatentTensor
+
+/// A model that can be written to a model file and rebuilt from it: a kind tag, a `Codable`
+/// config that builds the network, and the weights under PyTorch's names.
+///
+/// Conformers get `save(to:)` and `load(path:)`; `ModelRegistry` opens a file of any registered
+/// kind. A model file is a safetensors file whose metadata holds `latent.kind` and
+/// `latent.config`; a training checkpoint is one too, so either opens.
+public protocol SavedModel: Module {
+    associatedtype Config: Codable & Equatable & Sendable
+    /// The tag stored in the file (`"classifier"`, `"vae"`, …).
+    static var kind: String { get }
+    /// What the model is, in a few words (`"MLP 784-256-10"`).
+    var summary: String { get }
+    /// How the model was built; stored in the file.
+    var config: Config { get }
+    /// A freshly initialised model of this shape.
+    init(_ config: Config) throws
+    /// Loads weights read from `path` (a mismatch is an error naming the file, the tensor and
+    /// both shapes). The default loads the whole tree; models of several networks name the one
+    /// at fault.
+    func loadWeights(_ tensors: [String: Tensor], path: String) throws
+}
+
+extension SavedModel {
+    public func loadWeights(_ tensors: [String: Tensor], path: String) throws {
+        try Checkpoint.load(tensors, into: self, path: path)
+    }
+}
+
+extension SavedModel {
+    /// Writes the weights and config to `path`, atomically.
+    public func save(to path: String, extraMetadata: [String: String] = [:]) throws {
+        try Checkpoint.save(self, kind: Self.kind, config: config, extraMetadata: extraMetadata, to: path)
+    }
+
+    /// Loads a model written by `save` (or a training checkpoint of it) in evaluation mode. Another
+    /// kind of model, a config that does not decode, or weights that do not fit are errors naming
+    /// the file (and, for weights, the tensor and both shapes).
+    public static func load(path: String) throws -> Self {
+        let file = try ModelFile(path: path)
+        guard file.kind == kind else { throw CheckpointError.wrongKind(path, expected: withArticle(kind), got: file.kind) }
+        return try file.build(Self.self)
+    }
+}
+
+/// A model file read from disk, before the model is built: its kind, config JSON and tensors.
+public struct ModelFile {
+    public let path: String
+    public let kind: String
+    public let configJSON: String
+    public let tensors: [String: Tensor]
+    public let metadata: [String: String]
+
+    /// Reads `path`; a missing file or one without Latent's metadata is an error naming it.
+    public init(path: String) throws {
+        (kind, configJSON, tensors, metadata) = try Checkpoint.read(path: path)
+        self.path = path
+    }
+
+    /// Builds a `type` from the config and loads the weights (training-only tensors of a
+    /// checkpoint, under `name/…`, are skipped).
+    public func build<M: SavedModel>(_ type: M.Type) throws -> M {
+        let model = try M(try Checkpoint.config(M.Config.self, from: configJSON, path: path))
+        try model.loadWeights(tensors.filter { !$0.key.contains("/") }, path: path)
+        model.eval()
+        return model
+    }
+}
+
+
+/// "a classifier", "an autoencoder": a kind tag with its indefinite article, for messages.
+func withArticle(_ kind: String) -> String {
+    ("aeiou".contains(kind.first ?? "x") ? "an " : "a ") + kind
+}
