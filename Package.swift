@@ -36,8 +36,14 @@ let package = Package(
         // SIMD code runs ~100× slower.
         .target(name: "LatentText", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS", "CLatentText"],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // Workflows shared by the command line, the demo and (later) a server: run folders,
+        // metrics files, pictures of models, and one function per experiment.
+        .target(name: "LatentExperiments",
+                dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentManifold", "LatentText"],
+                swiftSettings: kernelFlags),
         .target(name: "Latent",
-                dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentManifold", "LatentText"]),
+                dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentManifold", "LatentText",
+                               "LatentExperiments"]),
         .executableTarget(name: "latent",
                           dependencies: ["Latent",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],

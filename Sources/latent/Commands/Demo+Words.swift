@@ -1,18 +1,6 @@
 import Foundation
 import Latent
 
-extension EmbeddedData {
-    /// The Lee background corpus shipped in `Data/text` (300 news articles, 60k words).
-    static func textCorpus() throws -> String {
-        let mnist = try mnistDirectory()
-        let path = URL(fileURLWithPath: mnist).deletingLastPathComponent().appendingPathComponent("text/lee_background.cor").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CLIError("cannot find the shipped text corpus (Data/text/lee_background.cor)")
-        }
-        return path
-    }
-}
-
 /// Word embeddings: skip-gram word2vec on the shipped news corpus, its neighbours and a picture.
 struct WordsSection: DemoSection {
     let key = "words", title = "Word embeddings (word2vec)"

@@ -41,55 +41,8 @@ struct DataOptions: ParsableArguments {
     func load() throws -> (train: Dataset, test: Dataset, source: String) { try source.load() }
 }
 
-/// Which MNIST files and how much of them: a directory, or the shipped 10k images.
-struct MNISTSource: Codable {
-    var data: String?
-    var trainLimit: Int?
-    var testLimit: Int?
-
-    /// Loads the train and test sets.
-    func load() throws -> (train: Dataset, test: Dataset, source: String) {
-        var train: Dataset, test: Dataset, source: String
-        if let dir = data {
-            train = try MNIST.dataset(directory: dir, split: .train)
-            test = try MNIST.dataset(directory: dir, split: .test)
-            source = dir
-        } else {
-            let dir = try EmbeddedData.mnistDirectory()
-            let all = try MNIST.dataset(directory: dir, split: .test)
-            // The shipped set is MNIST's test set: train on its first 8,000, test on the last 2,000.
-            (train, test) = all.split(first: 8000)
-            source = dir + " (embedded: first 8000 as train, last 2000 as test)"
-        }
-        if let n = trainLimit, n < train.count { train = train.split(first: n).first }
-        if let n = testLimit, n < test.count { test = test.split(first: n).first }
-        return (train, test, source)
-    }
-}
-
-/// Finds the data the repository ships.
-enum EmbeddedData {
-    /// `$LATENT_DATA/mnist`, `./Data/mnist`, or `Data/mnist` beside the build folder of the binary.
-    static func mnistDirectory() throws -> String {
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["LATENT_DATA"] { candidates.append(env + "/mnist") }
-        candidates.append(FileManager.default.currentDirectoryPath + "/Data/mnist")
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for up in 1...4 {
-            var u = exe
-            for _ in 0..<up { u = u.deletingLastPathComponent() }
-            candidates.append(u.appendingPathComponent("Data/mnist").path)
-        }
-        for c in candidates where FileManager.default.fileExists(atPath: c + "/t10k-images-idx3-ubyte.gz") { return c }
-        throw CLIError("cannot find the shipped MNIST files (Data/mnist); run from the repository, set LATENT_DATA, or pass --data DIR")
-    }
-}
-
 /// An error for the command line: printed as one line.
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
-}
+typealias CLIError = ExperimentError
 
 /// Output folder handling.
 enum RunDirectory {
@@ -109,5 +62,21 @@ enum RunDirectory {
             throw CLIError("\(path): cannot create output directory: \(error.localizedDescription)")
         }
         return path
+    }
+}
+
+/// Where a training run writes, and how to continue one.
+struct RunOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Output folder (default: runs/<model>-<time>).", valueName: "dir"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Continue the run in this folder from its last checkpoint.", valueName: "dir"))
+    var resume: String?
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        if resume != nil && out != nil { throw ValidationError("--resume continues in its own folder; do not pass --out with it.") }
     }
 }

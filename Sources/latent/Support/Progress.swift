@@ -33,11 +33,14 @@ final class ProgressLine {
         if !quiet { write(text + "\n") }
     }
 
+    /// The experiment log that draws on this line.
+    var log: ExperimentLog { ExperimentLog(event: { [self] in update($0) }, note: { [self] in note($0) }) }
+
     private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 }
 
-func format(_ v: Double) -> String { String(format: abs(v) >= 100 ? "%.1f" : "%.4f", v) }
-func duration(_ s: Double) -> String { s < 60 ? String(format: "%.1fs", s) : String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60) }
+func format(_ v: Double) -> String { formatFigure(v) }
+func duration(_ s: Double) -> String { formatDuration(s) }
 
 /// A two-column table for final summaries.
 func summaryTable(_ rows: [(String, String)]) -> String {

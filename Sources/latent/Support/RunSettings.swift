@@ -33,11 +33,3 @@ extension RunFile {
     }
 }
 
-extension Dataset {
-    /// `n` examples chosen at random (seeded), or everything when `n` is nil or not smaller.
-    func randomSubset(_ n: Int?, seed: UInt64) -> Dataset {
-        guard let n, n < count else { return self }
-        var rng = RandomGenerator(seed: seed ^ 0x1abe1)
-        return subset(Array(rng.permutation(count).prefix(n)))
-    }
-}

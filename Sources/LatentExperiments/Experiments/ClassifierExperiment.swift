@@ -1,0 +1,120 @@
+import Foundation
+import LatentIO
+import LatentModels
+import LatentNN
+import LatentPlot
+
+/// The two classifier shapes `latent train classifier` makes.
+public enum ClassifierModelConfig: Codable, Sendable, Equatable {
+    case mlp(Classifier.Config)
+    case encoder(EncoderClassifier.Config)
+
+    /// An encoder classifier on the autoencoder saved in `path`: its trained encoder (`random`:
+    /// the same shape, randomly initialised: the baseline that shows what pretraining adds).
+    public static func pretrained(_ path: String, inputSize: Int, classes: Int, freezeEncoder: Bool, random: Bool,
+                                  seed: UInt64) throws -> ClassifierModelConfig {
+        let autoencoder = try Autoencoder.load(path: path)
+        guard autoencoder.config.inputSize == inputSize else {
+            throw ExperimentError("\(path): its encoder takes \(autoencoder.config.inputSize) inputs, the data has \(inputSize)")
+        }
+        var config = EncoderClassifier.Config(autoencoder: autoencoder.config, classes: classes,
+                                              freezeEncoder: freezeEncoder, seed: seed)
+        config.pretrained = random ? nil : path
+        return .encoder(config)
+    }
+
+    /// The model, freshly built: pretrained weights from `pretrained` unless `resuming` (then the
+    /// checkpoint supplies every weight).
+    func build(resuming: Bool) throws -> any LabelPredictor & SavedModel {
+        switch self {
+        case .mlp(let c): return try Classifier(c)
+        case .encoder(let c):
+            guard let path = c.pretrained, !resuming else { return try EncoderClassifier(c) }
+            return try EncoderClassifier(pretrained: try Autoencoder.load(path: path), path: path, classes: c.classes,
+                                         freezeEncoder: c.freezeEncoder, seed: c.seed)
+        }
+    }
+
+    /// The shape in a few words.
+    public var summary: String {
+        switch self {
+        case .mlp(let c): "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-")
+        case .encoder(let c):
+            "encoder of \(c.autoencoder.summary) + linear head" + (c.pretrained == nil ? " (random init)" : " (pretrained)")
+                + (c.freezeEncoder ? ", encoder frozen" : "")
+        }
+    }
+}
+
+/// Everything that defines a classifier run; `run.json` in its folder.
+public struct ClassifierRunSettings: RunSettingsFile, Equatable {
+    public static let command = "train classifier"
+    public var model: ClassifierModelConfig
+    public var training: TrainingConfig
+    public var data: MNISTSource
+    /// Train on only this many labelled examples (a seeded random subset).
+    public var labels: Int?
+
+    public init(model: ClassifierModelConfig, training: TrainingConfig, data: MNISTSource, labels: Int? = nil) {
+        self.model = model
+        self.training = training
+        self.data = data
+        self.labels = labels
+    }
+}
+
+/// The final figures of a classifier run (top level of its `metrics.json`).
+public struct ClassifierResults: Codable, Sendable {
+    public var testAccuracy: Double
+    public var trainSamples: Int
+    public var testSamples: Int
+    public var parameters: Int
+
+    enum CodingKeys: String, CodingKey {
+        case testAccuracy = "test_accuracy", trainSamples = "train_samples", testSamples = "test_samples", parameters
+    }
+}
+
+/// What a classifier run leaves behind.
+public struct ClassifierReport {
+    public let folder: RunFolder
+    public let model: any LabelPredictor & SavedModel
+    public let settings: ClassifierRunSettings
+    public let history: [[String: Double]]
+    public let results: ClassifierResults
+    public let seconds: Double
+
+    /// The summary people read.
+    public var summary: [(String, String)] {
+        [("model", settings.model.summary + ", \(results.parameters) parameters"),
+         ("labelled images", "\(results.trainSamples)"),
+         ("epochs", "\(settings.training.epochs)"),
+         ("final train loss", formatFigure(history.last?["train_loss"] ?? .nan)),
+         ("test accuracy", formatPercent(results.testAccuracy)),
+         ("time", formatDuration(seconds)),
+         ("output", folder.path)]
+    }
+}
+
+/// Training a classifier into a run folder: the data, the loop, `metrics.json` and `loss.png`.
+public enum ClassifierExperiment {
+    /// Trains (or, with `resume`, continues) the run `settings` describe in `folder`.
+    public static func run(_ settings: ClassifierRunSettings, in folder: RunFolder, resume: Bool = false,
+                           log: ExperimentLog = .silent) throws -> ClassifierReport {
+        var (train, test, source) = try settings.data.load()
+        train = train.randomSubset(settings.labels, seed: settings.training.seed)
+        log.note("data: \(source): \(train.count) train, \(test.count) test")
+        let started = Date()
+        let model = try settings.model.build(resuming: resume)
+        let loop = try ClassifierTraining.fit(model, training: settings.training, train: train, test: test,
+                                              runDirectory: folder.path, resume: resume, onEvent: log.event)
+        let results = ClassifierResults(
+            testAccuracy: loop.history.last?["test_accuracy"] ?? model.accuracy(test.inputs, labels: test.labels ?? []),
+            trainSamples: train.count, testSamples: test.count, parameters: model.parameterCount)
+        try MetricsFile.write(RunMetrics(command: ClassifierRunSettings.command, settings: settings, epochs: loop.history,
+                                         results: results), to: folder.file("metrics.json"))
+        try TrainingCurves.write(loop.history, keys: ["train_loss"], title: "Classifier training loss", to: folder.file("loss.png"))
+        return ClassifierReport(folder: folder, model: model, settings: settings, history: loop.history,
+                                results: results, seconds: Date().timeIntervalSince(started))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import LatentIO
+
+/// A run's output folder: made on demand, holding `run.json` (the settings, so `--resume DIR`
+/// needs no other flag), checkpoints, `metrics.json` and pictures.
+public struct RunFolder: Sendable {
+    /// The folder's path.
+    public let path: String
+
+    /// `path`, created if missing; nil makes `runs/<name>-<yyyyMMdd-HHmmss>`.
+    public init(_ path: String?, name: String) throws {
+        let chosen: String
+        if let path {
+            chosen = path
+        } else {
+            let f = DateFormatter()
+            f.dateFormat = "yyyyMMdd-HHmmss"
+            chosen = "runs/\(name)-\(f.string(from: Date()))"
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: chosen, withIntermediateDirectories: true)
+        } catch {
+            throw ExperimentError("\(chosen): cannot create output directory: \(error.localizedDescription)")
+        }
+        self.path = chosen
+    }
+
+    /// A file in the folder.
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    /// A subfolder, created if missing.
+    public func subfolder(_ name: String) throws -> RunFolder { try RunFolder(path + "/" + name, name: name) }
+
+    /// The user-facing model file.
+    public var modelPath: String { file("model.safetensors") }
+}
+
+/// Settings saved as `run.json` in a run folder, so a run can be resumed from the folder alone.
+public protocol RunSettingsFile: Codable {
+    /// The command that makes such runs (`"train classifier"`), for messages.
+    static var command: String { get }
+}
+
+extension RunSettingsFile {
+    /// Writes `run.json` into `folder`, atomically.
+    public func write(to folder: RunFolder) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(String(decoding: try encoder.encode(self), as: UTF8.self), to: folder.file("run.json"))
+    }
+
+    /// Reads the settings of a run made by `latent <command>` from `runDirectory`.
+    public static func read(runDirectory: String) throws -> Self {
+        let path = runDirectory + "/run.json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExperimentError("\(path): missing; --resume needs a run folder made by `latent \(command)`")
+        }
+        do { return try JSONDecoder().decode(Self.self, from: data) } catch {
+            throw ExperimentError("\(path): not a run of `latent \(command)`: \(error)")
+        }
+    }
+
+    /// The settings of a fresh run (`fresh`, written to a new folder at `out`) or of the run saved
+    /// in `resume` (its own settings win: they are what its checkpoint was made with).
+    public static func start(fresh: @autoclosure () throws -> Self, out: String?, resume: String?,
+                             name: String) throws -> (settings: Self, folder: RunFolder) {
+        if let resume {
+            let settings = try read(runDirectory: resume)
+            return (settings, try RunFolder(resume, name: name))
+        }
+        let settings = try fresh()
+        let folder = try RunFolder(out, name: name)
+        try settings.write(to: folder)
+        return (settings, folder)
+    }
+}
