@@ -54,6 +54,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "LatentModels", "LatentIO"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentNN", "LatentIO"]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot"]),
         .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentIO"], resources: [.copy("Fixtures")]),

@@ -41,16 +41,10 @@ public final class Classifier: Module, Layer {
         try config.validate()
         self.config = config
         var rng = RandomGenerator(seed: config.seed)
-        var layers: [any Layer] = []
-        var width = config.inputSize
-        for (i, h) in config.hidden.enumerated() {
-            layers.append(Linear(width, h, initializer: config.initializer, rng: &rng))
-            layers.append(config.activation.layer())
-            if config.dropout > 0 { layers.append(Dropout(config.dropout, seed: config.seed &+ UInt64(i) &+ 1)) }
-            width = h
-        }
-        layers.append(Linear(width, config.classes, initializer: config.initializer, rng: &rng))
-        network = Sequential(layers)
+        network = Sequential(MLP.layers([config.inputSize] + config.hidden + [config.classes], initializer: config.initializer,
+                                        activation: config.activation.layer,
+                                        dropout: { i in config.dropout > 0 ? Dropout(config.dropout, seed: config.seed &+ UInt64(i) &+ 1) : nil },
+                                        rng: &rng))
     }
 
     /// Names the layers by position alone, as a bare PyTorch `nn.Sequential` would.

@@ -41,7 +41,7 @@ extension SavedModel {
     /// the file (and, for weights, the tensor and both shapes).
     public static func load(path: String) throws -> Self {
         let file = try ModelFile(path: path)
-        guard file.kind == kind else { throw CheckpointError.wrongKind(path, expected: withArticle(kind), got: file.kind) }
+        guard file.kind == kind else { throw CheckpointError.wrongKind(path, expected: Checkpoint.withArticle(kind), got: file.kind) }
         return try file.build(Self.self)
     }
 }
@@ -71,7 +71,3 @@ public struct ModelFile {
 }
 
 
-/// "a classifier", "an autoencoder": a kind tag with its indefinite article, for messages.
-func withArticle(_ kind: String) -> String {
-    ("aeiou".contains(kind.first ?? "x") ? "an " : "a ") + kind
-}

@@ -23,14 +23,8 @@ public final class Discriminator: Module, Layer {
     /// `pack × inputSize` values (`Pack`).
     public convenience init(inputSize: Int, hidden: [Int], slope: Float = 0.2, pack: Int = 1,
                             rng: inout RandomGenerator) {
-        var layers: [any Layer] = pack > 1 ? [Pack(pack, into: [pack * inputSize])] : []
-        var width = inputSize * pack
-        for h in hidden {
-            layers.append(Linear(width, h, rng: &rng))
-            layers.append(LeakyReLU(slope))
-            width = h
-        }
-        layers.append(Linear(width, 1, rng: &rng))
+        let packing: [any Layer] = pack > 1 ? [Pack(pack, into: [pack * inputSize])] : []
+        let layers = packing + MLP.layers([inputSize * pack] + hidden + [1], activation: { LeakyReLU(slope) }, rng: &rng)
         self.init(network: Sequential(layers))
     }
 

@@ -108,14 +108,7 @@ public final class GAN: Module, SavedModel {
     }
 
     private static func mlpGenerator(_ config: Config, rng: inout RandomGenerator) -> Generator {
-        var layers: [any Layer] = []
-        var width = config.latentSize
-        for h in config.generatorHidden {
-            layers.append(Linear(width, h, rng: &rng))
-            layers.append(ReLU())
-            width = h
-        }
-        layers.append(Linear(width, config.dataSize, rng: &rng))
+        var layers = MLP.layers([config.latentSize] + config.generatorHidden + [config.dataSize], activation: { ReLU() }, rng: &rng)
         if config.outputActivation == .tanh { layers.append(Tanh()) }
         return Generator(latentSize: config.latentSize, dataSize: config.dataSize, network: Sequential(layers))
     }

@@ -124,15 +124,9 @@ public final class VAE: Module, RandomStateful {
         let features: Int
         switch config.network {
         case .mlp:
-            var layers: [any Layer] = []
-            var width = config.inputSize
-            for h in config.hidden {
-                layers.append(Linear(width, h, rng: &weights))
-                layers.append(ReLU())
-                width = h
-            }
-            encoder = Sequential(layers)
-            features = width
+            encoder = Sequential(MLP.layers([config.inputSize] + config.hidden, activateLast: true, activation: { ReLU() },
+                                            rng: &weights))
+            features = config.hidden.last ?? config.inputSize
         case .conv:
             let s = config.imageSide
             encoder = Sequential {
@@ -147,15 +141,8 @@ public final class VAE: Module, RandomStateful {
         logvar = Linear(features, config.latentSize, rng: &weights)
         switch config.network {
         case .mlp:
-            var layers: [any Layer] = []
-            var width = config.latentSize
-            for h in config.hidden.reversed() {
-                layers.append(Linear(width, h, rng: &weights))
-                layers.append(ReLU())
-                width = h
-            }
-            layers.append(Linear(width, config.inputSize, rng: &weights))
-            decoder = Sequential(layers)
+            decoder = Sequential(MLP.layers([config.latentSize] + config.hidden.reversed() + [config.inputSize],
+                                            activation: { ReLU() }, rng: &weights))
         case .conv:
             let q = config.imageSide / 4
             decoder = Sequential {

@@ -50,6 +50,11 @@ public enum Checkpoint {
         }
     }
 
+    /// "a classifier", "an autoencoder": a kind tag with its indefinite article, for messages.
+    public static func withArticle(_ kind: String) -> String {
+        ("aeiou".contains(kind.first ?? "x") ? "an " : "a ") + kind
+    }
+
     /// Compact, key-sorted JSON of `value` (configs in metadata).
     public static func encodeJSON<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
@@ -70,7 +75,7 @@ public enum CheckpointError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notLatent(let p): "\(p): not a Latent checkpoint (no latent.kind/latent.config metadata)"
-        case .wrongKind(let p, let e, let g): "\(p): holds a \(g) model, expected \(e)"
+        case .wrongKind(let p, let e, let g): "\(p): holds \(Checkpoint.withArticle(g)) model, expected \(e)"
         case .badConfig(let p, let d): "\(p): model config in metadata is invalid: \(d)"
         case .mismatch(let p, let d): "\(p): does not match the model: \(d)"
         case .noRun(let p): "\(p): no training checkpoint to resume from (checkpoint.safetensors missing)"
