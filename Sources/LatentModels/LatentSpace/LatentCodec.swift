@@ -43,6 +43,13 @@ extension LatentDecoder {
     }
 }
 
+extension LatentGenerator {
+    /// `count` new inputs: codes drawn from the prior, decoded.
+    public func sample(count: Int, using rng: inout RandomGenerator) -> Tensor {
+        decode(samplePrior(count: count, using: &rng))
+    }
+}
+
 extension LatentCodec {
     /// `encode(inputs)` in batches of `batchSize`.
     public func encodeInBatches(_ inputs: Tensor, batchSize: Int = 1000) -> Tensor {

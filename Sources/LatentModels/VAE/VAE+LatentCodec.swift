@@ -34,9 +34,4 @@ extension VAE: GenerativeCodec, SavedModel {
         let index = Swift.min(column.count - 1, Swift.max(0, Int((level * Double(column.count)).rounded(.down))))
         return column[index]
     }
-
-    /// `count` new images: prior draws decoded to mean images.
-    public func sample(count: Int, using rng: inout RandomGenerator) -> Tensor {
-        decode(samplePrior(count: count, using: &rng))
-    }
 }
