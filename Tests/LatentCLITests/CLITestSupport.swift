@@ -1,4 +1,5 @@
 import Foundation
+import LatentIO
 import Testing
 
 /// Runs the built `latent` binary and captures what it prints.
@@ -62,6 +63,32 @@ struct CLI {
         while !FileManager.default.fileExists(atPath: checkpoint) && process.isRunning { usleep(2000) }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+    }
+
+    /// Epochs finished according to a training checkpoint's loop state (nil: no such state).
+    static func completedEpochs(checkpoint: String) throws -> Int? {
+        guard let json = try SafeTensors.read(path: checkpoint).metadata["latent.loop"],
+              let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return nil }
+        return object["completedEpochs"] as? Int
+    }
+
+    /// Trains `latent train <model> common…` once uninterrupted into `dir/full`, once killed with
+    /// SIGKILL after its first checkpoint into `dir/killed` and resumed from that folder, and
+    /// checks the two model files are bit-identical. `epochs` is the run's length: a kill that
+    /// came too late (all epochs done) would prove nothing and fails the test.
+    static func expectResumeAfterKillIsBitIdentical(model: [String], common: [String], epochs: Int, in dir: URL) throws {
+        var r = try run(["train"] + model + ["--out", dir.path + "/full"] + common)
+        #expect(r.status == 0, "\(r.stderr)")
+        let checkpoint = dir.path + "/killed/checkpoint.safetensors"
+        try killAfterFirstCheckpoint(["train"] + model + ["--out", dir.path + "/killed"] + common, checkpoint: checkpoint)
+        let done = try #require(try completedEpochs(checkpoint: checkpoint), "the checkpoint has no loop state")
+        #expect(done >= 1 && done < epochs, "killed after \(done) of \(epochs) epochs: the test proves nothing")
+        r = try run(["train"] + model + ["--resume", dir.path + "/killed", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let a = try SafeTensors.read(path: dir.path + "/full/model.safetensors")
+        let b = try SafeTensors.read(path: dir.path + "/killed/model.safetensors")
+        #expect(a.names == b.names && !a.names.isEmpty)
+        for t in a.tensors { #expect(b[t.name]?.tensor == t.tensor, "\(t.name) differs after kill and resume") }
     }
 
     struct CLIMissing: Error {}
