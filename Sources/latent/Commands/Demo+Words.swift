@@ -1,7 +1,8 @@
 import Foundation
 import Latent
 
-/// Word embeddings: skip-gram word2vec on the shipped news corpus, its neighbours and a picture.
+/// Word embeddings: skip-gram word2vec on the shipped news corpus, its neighbours and a picture,
+/// made by the functions behind `latent words train`, `similar` and `plot`.
 struct WordsSection: DemoSection {
     let key = "words", title = "Word embeddings (word2vec)"
 
@@ -10,29 +11,27 @@ struct WordsSection: DemoSection {
                           "fire", "firefighters", "bushfire", "sydney", "cricket", "test", "wickets", "economy", "company"]
 
     func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Any]) {
-        let dir = try context.folder(key)
-        let corpus = try EmbeddedData.textCorpus()
-        var config = Word2VecConfig()
-        config.vectorSize = context.quick ? 32 : 100
-        config.epochs = context.quick ? 5 : 20
-        config.seed = context.seed
-        let model = try Word2Vec.train(corpus: corpus, config: config)
-        let kv = model.vectors
-        try kv.write(to: dir + "/vectors.bin", format: .binary)
-        try kv.write(to: dir + "/vectors.txt", format: .text)
-        let r = model.report
+        let folder = try RunFolder(try context.folder(key), name: key)
+        var settings = WordTrainingSettings(corpus: try EmbeddedData.textCorpus())
+        settings.dimensions = context.quick ? 32 : 100
+        settings.epochs = context.quick ? 5 : 20
+        settings.seed = context.seed
+        let trained = try WordEmbeddingExperiment.train(settings, in: folder)
+        // The settings above choose skip-gram; this only names the case to read its report.
+        guard case .word2vec(let model) = trained.model else {
+            throw ExperimentError("\(settings.corpus): the words section shows word2vec, got \(settings.model.rawValue)")
+        }
+        let kv = trained.vectors, config = model.config, r = model.report
         context.progress.note("\(r.vocabularySize) words, \(Int(r.wordsPerSecond)) words/s, \(duration(r.trainingSeconds))")
         var rows: [[String]] = []
-        var neighbours: [String: [String]] = [:]
+        var neighbours: [String: Metric] = [:]
         for q in WordsSection.queries where kv.contains(q) {
-            let n = try kv.mostSimilar(positive: [q], topN: 6)
-            neighbours[q] = n.map(\.word)
+            let n = try WordQueries.similar(kv, to: [q], top: 6)
+            neighbours[q] = .list(n.map { .text($0.word) })
             rows.append([q, n.map { "\($0.word) (\(String(format: "%.2f", $0.similarity)))" }.joined(separator: ", ")])
         }
-        let words = WordsSection.plotted.filter(kv.contains)
-        let points = try kv.project2D(words)
-        try AtomicFile.write(WordMap.png(points: points, words: words, title: "Word vectors, first two principal components"),
-                             to: dir + "/words.png")
+        _ = try WordQueries.plot(kv, words: WordsSection.plotted.filter(kv.contains),
+                                 title: "Word vectors, first two principal components", to: folder.file("words.png"))
         let section = HTMLReport.Section(title, blocks: [
             .paragraph("Skip-gram word2vec with negative sampling (\(config.vectorSize) dimensions, window \(config.window), \(config.epochs) epochs) on the Lee background corpus shipped in Data/text: 300 news articles, \(r.corpusWords) words, \(r.vocabularySize) of them seen at least \(config.minCount) times. Words that occur in the same contexts end up with similar vectors, with no labels at all."),
             .keyValues([("training", "\(duration(r.trainingSeconds)), \(Int(r.wordsPerSecond)) words/s on \(r.threads) threads"),
@@ -40,7 +39,9 @@ struct WordsSection: DemoSection {
             .table(header: ["word", "nearest neighbours (cosine)"], rows: rows),
             .image(path: "\(key)/words.png", caption: "A 2-d PCA projection of a few word vectors: topics form clusters", width: nil),
         ])
-        return (section, ["vocabulary": r.vocabularySize, "words_per_second": r.wordsPerSecond,
-                          "training_seconds": r.trainingSeconds, "neighbours": neighbours])
+        let figures: [String: Metric] = ["vocabulary": .number(Double(r.vocabularySize)), "words_per_second": .number(r.wordsPerSecond),
+                                         "training_seconds": .number(r.trainingSeconds), "neighbours": .map(neighbours)]
+        // The demo driver still collects Foundation values; see Metric.jsonObject.
+        return (section, figures.mapValues(\.jsonObject))
     }
 }

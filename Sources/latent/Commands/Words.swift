@@ -12,11 +12,7 @@ struct Words: ParsableCommand {
 
 extension Word2VecConfig.Architecture: ExpressibleByArgument {}
 extension KeyedVectors.AnalogyMethod: ExpressibleByArgument {}
-
-/// Which model `latent words train` fits.
-enum WordModel: String, ExpressibleByArgument, CaseIterable, Codable {
-    case sg, cbow, glove
-}
+extension WordModel: ExpressibleByArgument {}
 
 /// `latent words train CORPUS`: word2vec or GloVe on a text file.
 struct WordsTrain: ParsableCommand {
@@ -87,96 +83,28 @@ struct WordsTrain: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let tokenizer = Tokenizer(stopWords: stopWords ? Tokenizer.englishStopWords : [])
-        let dir = try RunDirectory.make(out, name: "words")
-        let note = StderrNote(quiet: quiet)
-        let vectors: KeyedVectors
-        var rows: [(String, String)] = []
-        var metrics: [String: Any] = ["command": "words train", "corpus": corpus, "model": model.rawValue]
-        switch model {
-        case .sg, .cbow:
-            var config = Word2VecConfig()
-            config.architecture = model == .sg ? .skipGram : .cbow
-            config.hierarchicalSoftmax = hs
-            config.negative = hs ? 0 : negative
-            config.vectorSize = dim
-            config.window = window ?? 5
-            config.minCount = minCount
-            config.maxVocab = maxVocab
-            config.sample = sample
-            config.epochs = epochs ?? 5
-            if let alpha { config.alpha = alpha }
-            config.threads = Threads.count
-            config.seed = compute.seed
-            config.tokenizer = tokenizer
-            let w2v = try Word2Vec.train(corpus: corpus, config: config, onProgress: note.word2vec)
-            vectors = w2v.vectors
-            let r = w2v.report
-            rows = [("model", "word2vec \(model == .sg ? "skip-gram" : "CBOW"), \(hs ? "hierarchical softmax" : "negative \(negative)"), \(dim) dimensions, window \(config.window)"),
-                    ("vocabulary", "\(r.vocabularySize) words (min count \(minCount)) of \(r.corpusWords) tokens"),
-                    ("trained on", "\(r.effectiveWords) words after subsampling, \(config.epochs) epochs, \(r.threads) threads"),
-                    ("speed", "\(Int(r.wordsPerSecond)) words/s"),
-                    ("time", "\(duration(r.vocabularySeconds)) vocabulary + \(duration(r.trainingSeconds)) training")]
-            metrics["settings"] = try jsonObject(config)
-            metrics["report"] = try jsonObject(r)
-            metrics["words_per_second"] = r.wordsPerSecond
-        case .glove:
-            var config = GloVeConfig()
-            config.vectorSize = dim
-            config.window = window ?? 10
-            config.minCount = minCount
-            config.maxVocab = maxVocab
-            config.epochs = epochs ?? 15
-            if let alpha { config.learningRate = alpha }
-            config.xMax = xMax
-            config.threads = Threads.count
-            config.seed = compute.seed
-            config.tokenizer = tokenizer
-            let glove = try GloVe.train(corpus: corpus, config: config, onEpoch: note.glove(epochs: config.epochs))
-            vectors = glove.vectors
-            rows = [("model", "GloVe, \(dim) dimensions, window \(config.window), x_max \(config.xMax)"),
-                    ("vocabulary", "\(glove.vocabulary.count) words (min count \(minCount)) of \(glove.vocabulary.corpusWords) tokens"),
-                    ("co-occurrences", "\(glove.cells) non-zero cells"),
-                    ("final loss", format(glove.losses.last ?? .nan)),
-                    ("time", "\(duration(glove.countingSeconds)) counting + \(duration(glove.trainingSeconds)) training")]
-            metrics["settings"] = try jsonObject(config)
-            metrics["losses"] = glove.losses
-            metrics["cells"] = glove.cells
-        }
-        try vectors.write(to: dir + "/vectors.bin", format: .binary)
-        try vectors.write(to: dir + "/vectors.txt", format: .text)
-        let data = try JSONSerialization.data(withJSONObject: metrics, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(String(decoding: data, as: UTF8.self), to: dir + "/metrics.json")
-        print(summaryTable(rows + [("output", "\(dir)/vectors.bin, vectors.txt, metrics.json")]))
-    }
-}
-
-/// Encodes a Codable value as a JSON object for metrics.json.
-func jsonObject<T: Encodable>(_ value: T) throws -> Any {
-    try JSONSerialization.jsonObject(with: JSONEncoder().encode(value))
-}
-
-/// Progress lines for embedding training on standard error (callbacks may come from worker threads).
-struct StderrNote: Sendable {
-    let quiet: Bool
-    let interactive = isatty(2) != 0
-
-    func write(_ s: String) { if !quiet { FileHandle.standardError.write(Data(s.utf8)) } }
-
-    var word2vec: @Sendable (Word2VecProgress) -> Void {
-        let me = self
-        return { p in
-            if p.epochEnded {
-                me.write("\(me.interactive ? "\r\u{1B}[K" : "")epoch \(p.epoch)/\(p.epochs)  alpha \(String(format: "%.5f", p.alpha))  \(Int(p.wordsPerSecond)) words/s  [\(duration(p.elapsed))]\n")
-            } else if me.interactive {
-                me.write("\r\u{1B}[Kepoch \(p.epoch)/\(p.epochs)  \(Int(p.fraction * 100))%  alpha \(String(format: "%.5f", p.alpha))  \(Int(p.wordsPerSecond)) words/s")
-            }
-        }
+        let folder = try RunFolder(out, name: "words")
+        let report = try WordEmbeddingExperiment.train(settings, in: folder, onProgress: WordProgressLine(quiet: quiet).update)
+        print(summaryTable(report.summary))
     }
 
-    func glove(epochs: Int) -> @Sendable (Int, Double) -> Void {
-        let me = self
-        return { epoch, loss in me.write("epoch \(epoch)/\(epochs)  loss \(format(loss))\n") }
+    /// The run the flags describe.
+    var settings: WordTrainingSettings {
+        var settings = WordTrainingSettings(corpus: corpus)
+        settings.model = model
+        settings.negative = negative
+        settings.hierarchicalSoftmax = hs
+        settings.dimensions = dim
+        settings.window = window
+        settings.minCount = minCount
+        settings.maxVocab = maxVocab
+        settings.sample = sample
+        settings.epochs = epochs
+        settings.alpha = alpha
+        settings.xMax = xMax
+        settings.stopWords = stopWords
+        settings.seed = compute.seed
+        return settings
     }
 }
 
@@ -195,23 +123,17 @@ struct WordsSimilar: ParsableCommand {
     @Option(help: "How many neighbours.")
     var top: Int = 10
 
+    @OptionGroup var compute: ComputeOptions
+
     func validate() throws {
         if words.isEmpty { throw ValidationError("Give at least one query word.") }
         if top < 1 { throw ValidationError("--top must be at least 1, got \(top).") }
     }
 
     func run() throws {
-        let kv = try KeyedVectors.read(vectors)
-        let positive = words.filter { !$0.hasPrefix("-") }.map { $0.lowercased() }
-        let negative = words.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()).lowercased() }
-        let result = try kv.mostSimilar(positive: positive, negative: negative, topN: top)
-        print(neighbourTable(result))
+        compute.apply()
+        print(summaryTable(WordQueries.table(try WordQueries.similar(vectorsAt: vectors, to: words, top: top))))
     }
-}
-
-/// Two columns: word and similarity.
-func neighbourTable(_ rows: [KeyedVectors.Neighbor]) -> String {
-    summaryTable(rows.map { ($0.word, String(format: "%.4f", $0.similarity)) })
 }
 
 /// `latent words analogy VECTORS a b c`: a is to b as c is to ?
@@ -236,12 +158,13 @@ struct WordsAnalogy: ParsableCommand {
     @Option(help: "Search only the most frequent N words.")
     var restrict: Int?
 
+    @OptionGroup var compute: ComputeOptions
+
     func run() throws {
-        let kv = try KeyedVectors.read(vectors)
-        let result = try kv.analogy(a.lowercased(), b.lowercased(), c.lowercased(), method: method, topN: top,
-                                    restrictVocab: restrict)
+        compute.apply()
+        let answers = try WordQueries.analogy(vectorsAt: vectors, a, b, c, method: method, top: top, restrict: restrict)
         print("\(a) : \(b) :: \(c) : ?")
-        print(neighbourTable(result))
+        print(summaryTable(WordQueries.table(answers)))
     }
 }
 
@@ -269,36 +192,18 @@ struct WordsEvaluate: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the figures as JSON here.", valueName: "file"))
     var json: String?
 
+    @OptionGroup var compute: ComputeOptions
+
     func validate() throws {
         if analogies == nil && similarity == nil { throw ValidationError("Give --analogies FILE, --similarity FILE or both.") }
         if restrict < 1 { throw ValidationError("--restrict must be at least 1, got \(restrict).") }
     }
 
     func run() throws {
-        let kv = try KeyedVectors.read(vectors)
-        var out: [String: Any] = ["vectors": vectors, "words": kv.count]
-        if let similarity {
-            let e = try kv.evaluateWordPairs(similarity)
-            print(summaryTable([("word pairs", "\(e.pairs) scored, \(e.skipped) skipped (out of vocabulary)"),
-                                ("Spearman ρ", String(format: "%.4f", e.spearman)),
-                                ("Pearson r", String(format: "%.4f", e.pearson))]))
-            out["similarity"] = try jsonObject(e)
-        }
-        if let analogies {
-            let e = try kv.evaluateAnalogies(analogies, restrictVocab: restrict, method: method)
-            if similarity != nil { print("") }
-            var rows = e.sections.map { ($0.name, String(format: "%6.2f %%  (%d/%d)", $0.accuracy * 100, $0.correct, $0.total)) }
-            rows.append(("total (\(method.rawValue))", String(format: "%6.2f %%  (%d/%d; %d skipped, top %d words)",
-                                                              e.accuracy * 100, e.correct, e.total, e.skipped, restrict)))
-            print(summaryTable(rows))
-            out["analogies"] = ["accuracy": e.accuracy, "semantic": e.semanticAccuracy, "syntactic": e.syntacticAccuracy,
-                                "questions": e.total, "skipped": e.skipped,
-                                "sections": e.sections.map { ["name": $0.name, "correct": $0.correct, "total": $0.total] }]
-        }
-        if let json {
-            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys])
-            try AtomicFile.write(String(decoding: data, as: UTF8.self), to: json)
-        }
+        compute.apply()
+        let report = try WordQueries.evaluate(vectorsAt: vectors, analogies: analogies, similarity: similarity,
+                                              restrict: restrict, method: method, json: json)
+        print(report.tables.map(summaryTable).joined(separator: "\n\n"))
     }
 }
 
@@ -317,15 +222,14 @@ struct WordsPlot: ParsableCommand {
     @Option(help: ArgumentHelp("Output PNG.", valueName: "file"))
     var out: String = "words.png"
 
+    @OptionGroup var compute: ComputeOptions
+
     func validate() throws {
         if words.count < 2 { throw ValidationError("Give at least two words to plot.") }
     }
 
     func run() throws {
-        let kv = try KeyedVectors.read(vectors)
-        let words = self.words.map { $0.lowercased() }
-        let points = try kv.project2D(words)
-        try AtomicFile.write(WordMap.png(points: points, words: words, title: "PCA of \(words.count) word vectors"), to: out)
-        print(summaryTable(zip(words, points).map { ($0, String(format: "%8.3f %8.3f", $1.x, $1.y)) } + [("picture", out)]))
+        compute.apply()
+        print(summaryTable(try WordQueries.plot(vectorsAt: vectors, words: words, to: out).summary))
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
-import Latent
+import LatentPlot
 
 /// A labelled 2-d picture of a few words (the output of `KeyedVectors.project2D`): a dot and the
 /// word beside it, scaled to fill the canvas with a margin.
-enum WordMap {
-    static func png(points: [(x: Double, y: Double)], words: [String], title: String,
-                    width: Int = 800, height: Int = 640) -> [UInt8] {
+public enum WordMap {
+    /// The picture as PNG bytes: one dot per point, `words[i]` beside `points[i]`.
+    public static func png(points: [(x: Double, y: Double)], words: [String], title: String,
+                           width: Int = 800, height: Int = 640) -> [UInt8] {
         var canvas = Canvas(width: width, height: height, background: .white)
         let scale = 2, top = 40, margin = 30
         canvas.drawText(title, x: width / 2, y: 12, color: .ink, scale: scale, anchor: .top)
