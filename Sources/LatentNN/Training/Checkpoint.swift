@@ -70,7 +70,8 @@ public enum CheckpointError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notLatent(let p): "\(p): not a Latent checkpoint (no latent.kind/latent.config metadata)"
-        case .wrongKind(let p, let e, let g): "\(p): holds a \(g) model, expected \(e)"
+        // "an autoencoder", "a vae": the kind tags are lower-case words.
+        case .wrongKind(let p, let e, let g): "\(p): holds \("aeiou".contains(g.first ?? "x") ? "an" : "a") \(g) model, expected \(e)"
         case .badConfig(let p, let d): "\(p): model config in metadata is invalid: \(d)"
         case .mismatch(let p, let d): "\(p): does not match the model: \(d)"
         case .noRun(let p): "\(p): no training checkpoint to resume from (checkpoint.safetensors missing)"
