@@ -58,6 +58,9 @@ public final class Classifier: Module, Layer {
 public protocol LabelPredictor: Layer {
     /// Number of classes (width of the logits).
     var classCount: Int { get }
+    /// Features per input row; inputs of another width are checked against it before they reach
+    /// the first layer (which would trap on them).
+    var inputSize: Int { get }
 }
 
 extension LabelPredictor {
@@ -88,6 +91,7 @@ extension LabelPredictor {
 
 extension Classifier: LabelPredictor, SavedModel {
     public var classCount: Int { config.classes }
+    public var inputSize: Int { config.inputSize }
     public static let kind = "classifier"
     public var summary: String { "MLP " + ([config.inputSize] + config.hidden + [config.classes]).map(String.init).joined(separator: "-") }
 }

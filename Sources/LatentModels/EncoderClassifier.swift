@@ -53,6 +53,7 @@ public final class EncoderClassifier: Module, LabelPredictor, SavedModel {
     }
 
     public var classCount: Int { config.classes }
+    public var inputSize: Int { config.autoencoder.inputSize }
 
     /// The shape in a few words.
     public var summary: String {

@@ -6,7 +6,7 @@ import LatentNN
 ///
 /// ```swift
 /// let model = try ModelRegistry.load(path)            // any SavedModel
-/// let codec = try ModelRegistry.load(path, as: (any LatentCodec).self, purpose: "encode")
+/// let codec = try ModelRegistry.loadCodec(path)       // an autoencoder or a VAE
 /// ```
 public enum ModelRegistry {
     /// The model types, by kind tag.
@@ -38,6 +38,14 @@ public enum ModelRegistry {
                  cast: { $0 as? any LatentCodec & SavedModel })
     }
 
+    /// Opens a model with a decoder from codes to data (an autoencoder, a VAE or a GAN) in `path`:
+    /// what a walk through latent space needs. Callers that can use an encoder ask the result
+    /// whether it is a `LatentCodec`.
+    public static func loadDecoder(_ path: String) throws -> any LatentDecoder & SavedModel {
+        try load(path, purpose: "a decoder from codes", fits: { $0 is any LatentDecoder.Type },
+                 cast: { $0 as? any LatentDecoder & SavedModel })
+    }
+
     /// Opens a model that generates from a prior (a VAE or a GAN) in `path`.
     public static func loadGenerator(_ path: String) throws -> any LatentGenerator & SavedModel {
         try load(path, purpose: "a generator with a prior", fits: { $0 is any LatentGenerator.Type },
@@ -56,8 +64,11 @@ public enum ModelRegistry {
                                 cast: (any SavedModel) -> T?) throws -> T {
         let model = try load(path)
         guard let typed = cast(model) else {
-            let fitting = types.filter(fits).map { $0.kind }
-            throw CheckpointError.wrongKind(path, expected: fitting.joined(separator: " or ") + " (\(purpose))",
+            let fitting = types.filter(fits).map { Checkpoint.withArticle($0.kind) }
+            // "a vae or a gan", "an autoencoder, a vae or a gan".
+            let listed = fitting.count > 1 ? fitting.dropLast().joined(separator: ", ") + " or " + fitting[fitting.count - 1]
+                                           : fitting.joined()
+            throw CheckpointError.wrongKind(path, expected: listed + " (\(purpose))",
                                             got: type(of: model).kind)
         }
         return typed

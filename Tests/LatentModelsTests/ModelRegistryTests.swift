@@ -65,10 +65,10 @@ import Testing
         _ = try ModelRegistry.loadGenerativeCodec(dir + "/vae.safetensors")
         #expect { try ModelRegistry.loadGenerator(dir + "/autoencoder.safetensors") } throws: { error in
             let m = "\(error)"
-            return m.contains("autoencoder.safetensors") && m.contains("holds an autoencoder model") && m.contains("vae or gan")
+            return m.contains("autoencoder.safetensors") && m.contains("holds an autoencoder model") && m.contains("a vae or a gan")
         }
         #expect { try ModelRegistry.loadClassifier(dir + "/vae.safetensors") } throws: { error in
-            "\(error)".contains("classifier or encoder-classifier")
+            "\(error)".contains("a classifier or an encoder-classifier")
         }
         #expect { try Classifier.load(path: dir + "/gan.safetensors") } throws: { error in
             "\(error)".contains("holds a gan model, expected a classifier")

@@ -174,6 +174,9 @@ extension Autoencoder {
     /// The code's width.
     public var latentSize: Int { config.codeWidth }
 
+    /// Pixels per image it reconstructs.
+    public var dataSize: Int { config.inputSize }
+
     /// Codes `[N, codeWidth]` of inputs `[N, inputSize]`, in batches, in evaluation mode.
     public func encode(_ inputs: Tensor) -> Tensor {
         inferInBatches(inputs, emptyShape: [0, config.codeWidth]) { encode($0) }

@@ -3,6 +3,9 @@ import LatentTensor
 extension GAN: LatentGenerator {
     public var latentSize: Int { config.latentSize }
 
+    /// Values per generated image.
+    public var dataSize: Int { config.dataSize }
+
     /// Codes from the generator's N(0, I) prior.
     public func samplePrior(count: Int, using rng: inout RandomGenerator) -> Tensor {
         generator.samplePrior(count: count, using: &rng)

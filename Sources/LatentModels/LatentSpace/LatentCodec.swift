@@ -4,14 +4,17 @@ import LatentTensor
 public protocol LatentDecoder: AnyObject {
     /// Dimension D of a code.
     var latentSize: Int { get }
+    /// Values per example it makes (784 for an MNIST digit): the width of what `decode` returns,
+    /// and of what a codec's `encode` takes. Inputs from files are checked against it.
+    var dataSize: Int { get }
     /// Inputs `[N, features]` decoded from codes `[N, D]`, as values in [0, 1] for images.
     func decode(_ codes: Tensor) -> Tensor
 }
 
 /// A model with a latent space: it maps inputs to codes and codes back to inputs. Every
 /// latent-space tool (interpolation, attribute arithmetic, class-conditional sampling, grids and
-/// scatters of codes) is written against this protocol, so it works with a VAE today and with
-/// any autoencoder that conforms tomorrow.
+/// scatters of codes) is written against this protocol, so it works with a VAE and with every
+/// autoencoder alike.
 public protocol LatentCodec: LatentDecoder {
     /// Codes `[N, D]` of inputs `[N, features]` (a VAE gives the posterior means).
     func encode(_ inputs: Tensor) -> Tensor

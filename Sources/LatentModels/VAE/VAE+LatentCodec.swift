@@ -8,6 +8,9 @@ extension VAE: GenerativeCodec, SavedModel {
     /// The architecture in a few words.
     public var summary: String { config.summary }
 
+    /// Pixels per image it encodes and decodes.
+    public var dataSize: Int { config.inputSize }
+
     /// Posterior means μ(x) `[N, D]`: the VAE's deterministic code of each input.
     public func encode(_ inputs: Tensor) -> Tensor {
         withEvaluation { posterior(Variable(inputs)).mean.value }

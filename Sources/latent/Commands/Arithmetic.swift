@@ -17,7 +17,7 @@ struct Arithmetic: ParsableCommand {
 
     enum Attribute: String, ExpressibleByArgument, CaseIterable { case thickness }
 
-    @Argument(help: ArgumentHelp("A model.safetensors written by `latent train vae`.", valueName: "model"))
+    @Argument(help: ArgumentHelp("An autoencoder or VAE model.safetensors.", valueName: "model"))
     var model: String
 
     @OptionGroup var compute: ComputeOptions
@@ -32,14 +32,15 @@ struct Arithmetic: ParsableCommand {
     @Option(help: "A built-in attribute instead of two classes: thickness.")
     var attribute: Attribute?
 
-    @Option(help: "Test-image indices to change, comma-separated.")
-    var images: String?
+    @Option(parsing: .unconditional, help: "Test-image indices to change, comma-separated.")
+    var images: ListArgument<Int>?
 
     @Option(help: "How many test images when --images is not given.")
     var count: Int = 8
 
-    @Option(help: "Strengths of the vector, comma-separated.")
-    var scales: String = "-1,-0.5,0,0.5,1,1.5"
+    // Unconditional: the strengths usually start with a minus sign, which would otherwise read as a flag.
+    @Option(parsing: .unconditional, help: "Strengths of the vector, comma-separated.")
+    var scales = ListArgument<Float>([-1, -0.5, 0, 0.5, 1, 1.5])
 
     @Option(help: ArgumentHelp("Output folder (default: runs/arithmetic-<time>).", valueName: "dir"))
     var out: String?
@@ -49,60 +50,19 @@ struct Arithmetic: ParsableCommand {
             throw ValidationError("choose an attribute: --from-class A --to-class B, or --attribute thickness.")
         }
         if attribute != nil && toClass != nil { throw ValidationError("--attribute and --to-class are alternatives; pass one.") }
-        if strengths() == nil { throw ValidationError("--scales must be numbers separated by commas, got '\(scales)'.") }
+        if !scales.values.allSatisfy(\.isFinite) {
+            throw ValidationError("--scales must be numbers separated by commas, got '\(scales.defaultValueDescription)'.")
+        }
         if count < 1 { throw ValidationError("--count must be positive, got \(count).") }
-    }
-
-    func strengths() -> [Float]? {
-        let parts = scales.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0?.isFinite ?? false }) else { return nil }
-        return parts.map { $0! }
     }
 
     func run() throws {
         compute.apply()
-        let vae = try LatentModelFile.load(model)
-        let (train, test, _) = try dataOptions.load()
-        try LatentModelFile.check(test, fits: vae, path: model)
-        let codes = vae.encodeInBatches(train.inputs)
-        let vector: AttributeVector, name: String
-        if let attribute {
-            // Ink = the sum of pixel values: thick strokes have more of it.
-            let ink = (0..<train.count).map { i in train.inputs.rows(i..<i + 1).sum() }
-            let order = ink.indices.sorted { ink[$0] < ink[$1] }
-            let quarter = max(1, train.count / 4)
-            vector = try AttributeVector(with: codes.gatherRows(Array(order.suffix(quarter))), without: codes.gatherRows(Array(order.prefix(quarter))))
-            name = attribute.rawValue
-        } else {
-            guard let labels = train.labels else { throw CLIError("class attributes need labelled training data") }
-            vector = try AttributeVector.classDifference(codes: codes, labels: labels, from: fromClass!, to: toClass!)
-            name = "class \(fromClass!) → class \(toClass!)"
-        }
-        var chosen: [Int]
-        if let images {
-            chosen = []
-            for part in images.split(separator: ",") {
-                guard let i = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                    throw CLIError("--images must be test-image indices separated by commas, got '\(images)'")
-                }
-                guard i >= 0 && i < test.count else { throw CLIError("--images \(i): \(LatentSpaceError.indexOutOfRange(i, count: test.count))") }
-                chosen.append(i)
-            }
-        } else if let c = fromClass, let labels = test.labels {
-            chosen = Array(labels.indices.filter { labels[$0] == c }.prefix(count))
-        } else {
-            chosen = Array(0..<min(count, test.count))
-        }
-        guard !chosen.isEmpty else { throw CLIError("no test images of class \(fromClass ?? -1) to change") }
-        let s = strengths()!
-        let moved = vector.apply(to: vae.encode(test.inputs.gatherRows(chosen)), scales: s)
-        let dir = try RunDirectory.make(out, name: "arithmetic")
-        try LatentModelFile.writeGrid(vae.decode(moved), columns: s.count, rowLabels: chosen.map { "#\($0)" }, to: dir + "/arithmetic.png")
-        try LatentModelFile.writeMetrics(["command": "arithmetic", "model": model, "attribute": name, "scales": s.map(Double.init),
-                                          "images": chosen, "vector_norm": Double(vector.norm)], to: dir)
-        print(summaryTable([("model", "\(model): \(vae.config.summary)"), ("attribute", "\(name), |v| = \(String(format: "%.2f", vector.norm))"),
-                            ("images", chosen.map(String.init).joined(separator: ", ")),
-                            ("strengths", s.map { String(format: "%g", $0) }.joined(separator: ", ")),
-                            ("output", dir + "/arithmetic.png")]))
+        let chosen: ArithmeticRequest.Attribute
+        if let fromClass, let toClass { chosen = .classes(from: fromClass, to: toClass) } else { chosen = .thickness }
+        let report = try ArithmeticExperiment.run(ArithmeticRequest(
+            model: model, data: dataOptions.source, attribute: chosen, images: images?.values, imageClass: fromClass,
+            count: count, scales: scales.values, out: out))
+        print(summaryTable(report.summary))
     }
 }

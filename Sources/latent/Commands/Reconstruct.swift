@@ -25,30 +25,17 @@ struct Reconstruct: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let autoencoder = try Autoencoder.load(path: model)
-        let (_, test, source) = try dataOptions.load()
-        let figures = AutoencoderTraining.evaluate(autoencoder, test: test.inputs)
-        let dir = try RunDirectory.make(out, name: "reconstruct")
-        try AutoencoderPictures.write(autoencoder, test: test.inputs, to: dir, count: count)
-        let object: [String: Any] = ["command": "reconstruct", "model": model, "data": source,
-                                     "test_samples": test.count].merging(figures) { a, _ in a }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(String(decoding: data, as: UTF8.self), to: dir + "/metrics.json")
-        print(summaryTable([
-            ("model", autoencoder.config.summary),
-            ("data", "\(source), \(test.count) test images"),
-            ("test squared error", format(figures["test_squared_error"] ?? .nan) + " per image"),
-            ("pictures", dir + "/reconstructions.png"),
-        ]))
+        let report = try ReconstructExperiment.run(model: model, data: dataOptions.source, count: count, out: out)
+        print(summaryTable(report.summary))
     }
 }
 
 /// `latent encode MODEL`: codes of images to `.npy`.
 struct Encode: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Encode images with a trained autoencoder; writes codes.npy and labels.npy.")
+        abstract: "Encode images with a trained autoencoder or VAE; writes codes.npy and labels.npy.")
 
-    @Argument(help: ArgumentHelp("An autoencoder model.safetensors.", valueName: "model"))
+    @Argument(help: ArgumentHelp("An autoencoder or VAE model.safetensors (a VAE gives its posterior means).", valueName: "model"))
     var model: String
 
     @OptionGroup var compute: ComputeOptions
@@ -62,19 +49,8 @@ struct Encode: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let autoencoder = try Autoencoder.load(path: model)
-        let (train, test, source) = try dataOptions.load()
-        let data = split == .train ? train : test
-        let codes = autoencoder.encode(data.inputs)
-        let dir = try RunDirectory.make(out, name: "encode")
-        try NPY.write(codes, to: dir + "/codes.npy")
-        if let labels = data.labels { try NPY.write(labels: labels, to: dir + "/labels.npy") }
-        print(summaryTable([
-            ("model", autoencoder.config.summary),
-            ("data", "\(source), \(data.count) \(split.rawValue) images"),
-            ("codes", "\(dir)/codes.npy \(codes.shape)"),
-            ("labels", data.labels == nil ? "none" : "\(dir)/labels.npy"),
-        ]))
+        let report = try EncodeExperiment.run(model: model, data: dataOptions.source, split: split, out: out)
+        print(summaryTable(report.summary))
     }
 }
 

@@ -44,26 +44,8 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let (generator, summary) = try LatentModelFile.loadGenerator(model)
-        try LatentModelFile.check(latent: latent, of: generator, path: model)
-        let z: Tensor
-        if let codes {
-            z = try LatentModelFile.codes(codes, for: generator, modelPath: model)
-        } else {
-            var rng = RandomGenerator(seed: compute.seed)
-            z = generator.samplePrior(count: count, using: &rng)
-        }
-        let images = generator.decodeInBatches(z)
-        let n = images.shape[0]
-        let dir = try RunDirectory.make(out, name: "sample")
-        try LatentModelFile.writeGrid(images, columns: columns ?? (codes == nil ? 8 : Int(Double(n).squareRoot().rounded(.up))),
-                                      to: dir + "/samples.png")
-        if npy { try NPY.write(images, to: dir + "/samples.npy") }
-        var metrics: [String: Any] = ["command": "sample", "model": model, "count": n, "latent_size": generator.latentSize]
-        if let codes { metrics["codes"] = codes } else { metrics["seed"] = compute.seed }
-        try LatentModelFile.writeMetrics(metrics, to: dir)
-        print(summaryTable([("model", "\(model): \(summary)"),
-                            ("samples", "\(n)" + (codes.map { ", codes from \($0)" } ?? ", seed \(compute.seed)")),
-                            ("output", dir + "/samples.png" + (npy ? ", samples.npy" : ""))]))
+        let report = try SampleExperiment.run(SampleRequest(model: model, count: count, columns: columns, codes: codes,
+                                                            latent: latent, npy: npy, seed: compute.seed, out: out))
+        print(summaryTable(report.summary))
     }
 }

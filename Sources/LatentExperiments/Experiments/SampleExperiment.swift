@@ -1,0 +1,90 @@
+import Foundation
+import LatentIO
+import LatentModels
+import LatentTensor
+
+/// What `latent sample` is asked for.
+public struct SampleRequest: Sendable {
+    /// The model file (a VAE or a GAN).
+    public var model: String
+    /// Prior draws to make (ignored with `codes`).
+    public var count: Int
+    /// Images per row of the grid (nil: 8 for prior draws, √n rounded up for a codes file).
+    public var columns: Int?
+    /// An `.npy` of codes `[n, D]` to decode instead of prior draws.
+    public var codes: String?
+    /// The code width the user expects; a model with another is an error.
+    public var latent: Int?
+    /// Also write the images as `samples.npy`.
+    public var npy: Bool
+    public var seed: UInt64
+    public var out: String?
+
+    public init(model: String, count: Int = 64, columns: Int? = nil, codes: String? = nil, latent: Int? = nil,
+                npy: Bool = false, seed: UInt64 = 1, out: String? = nil) {
+        self.model = model
+        self.count = count
+        self.columns = columns
+        self.codes = codes
+        self.latent = latent
+        self.npy = npy
+        self.seed = seed
+        self.out = out
+    }
+}
+
+/// The figures of `latent sample` (its `metrics.json`): the seed of prior draws, or the codes file.
+public struct SampleResults: Codable, Sendable {
+    public var command = "sample"
+    public var model: String
+    public var count: Int
+    public var latentSize: Int
+    public var seed: UInt64?
+    public var codes: String?
+
+    enum CodingKeys: String, CodingKey { case command, model, count, latentSize = "latent_size", seed, codes }
+}
+
+/// What a sampling run wrote.
+public struct SampleReport {
+    public let folder: RunFolder
+    public let modelSummary: String
+    public let results: SampleResults
+    public let wroteNPY: Bool
+
+    /// The summary people read.
+    public var summary: [(String, String)] {
+        [("model", "\(results.model): \(modelSummary)"),
+         ("samples", "\(results.count)" + (results.codes.map { ", codes from \($0)" } ?? ", seed \(results.seed ?? 0)")),
+         ("output", folder.file("samples.png") + (wroteNPY ? ", samples.npy" : ""))]
+    }
+}
+
+/// New images from a generator (a VAE's decoder, a GAN's generator): prior draws or given codes,
+/// decoded into `samples.png` (and `samples.npy`).
+public enum SampleExperiment {
+    /// Generates what `request` asks for. Every check (the model's kind, `latent`, the codes
+    /// file) comes before the output folder is made.
+    public static func run(_ request: SampleRequest) throws -> SampleReport {
+        guard request.count > 0 else { throw ExperimentError("--count must be positive, got \(request.count)") }
+        let generator = try ModelRegistry.loadGenerator(request.model)
+        try ModelFit.check(latent: request.latent, of: generator, path: request.model)
+        let codes: Tensor
+        if let path = request.codes {
+            codes = try CodesFile.read(path, for: generator, modelPath: request.model)
+        } else {
+            var rng = RandomGenerator(seed: request.seed)
+            codes = generator.samplePrior(count: request.count, using: &rng)
+        }
+        let images = generator.decodeInBatches(codes)
+        let n = images.shape[0]
+        let folder = try RunFolder(request.out, name: "sample")
+        let columns = request.columns ?? (request.codes == nil ? 8 : Int(Double(n).squareRoot().rounded(.up)))
+        try GridPicture.write(images, columns: columns, to: folder.file("samples.png"))
+        if request.npy { try NPY.write(images, to: folder.file("samples.npy")) }
+        let results = SampleResults(model: request.model, count: n, latentSize: generator.latentSize,
+                                    seed: request.codes == nil ? request.seed : nil, codes: request.codes)
+        try MetricsFile.write(results, to: folder.file("metrics.json"))
+        return SampleReport(folder: folder, modelSummary: generator.summary, results: results, wroteNPY: request.npy)
+    }
+}
