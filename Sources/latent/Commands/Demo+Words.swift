@@ -9,7 +9,7 @@ struct WordsSection: DemoSection {
     static let plotted = ["taliban", "afghanistan", "kabul", "pakistan", "palestinian", "israeli", "arafat", "gaza",
                           "fire", "firefighters", "bushfire", "sydney", "cricket", "test", "wickets", "economy", "company"]
 
-    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Any]) {
+    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Metric]) {
         let dir = try context.folder(key)
         let corpus = try EmbeddedData.textCorpus()
         var config = Word2VecConfig()
@@ -40,7 +40,8 @@ struct WordsSection: DemoSection {
             .table(header: ["word", "nearest neighbours (cosine)"], rows: rows),
             .image(path: "\(key)/words.png", caption: "A 2-d PCA projection of a few word vectors: topics form clusters", width: nil),
         ])
-        return (section, ["vocabulary": r.vocabularySize, "words_per_second": r.wordsPerSecond,
-                          "training_seconds": r.trainingSeconds, "neighbours": neighbours])
+        return (section, ["vocabulary": .value(Double(r.vocabularySize)), "words_per_second": .value(r.wordsPerSecond),
+                          "training_seconds": .value(r.trainingSeconds),
+                          "neighbours": .map(neighbours.mapValues { .list($0.map(Metric.text)) })])
     }
 }
