@@ -4,17 +4,17 @@ import LatentNN
 import LatentPlot
 import LatentTensor
 
-/// The standard pictures of a trained autoencoder, drawn the same way by `latent train
-/// autoencoder`, `latent reconstruct` and the demo.
+/// The standard pictures of a trained autoencoder.
 public enum AutoencoderPictures {
-    /// reconstructions.png (originals above reconstructions, and for denoising the corrupted
-    /// inputs above their reconstructions) and filters.png (first-layer weights as 28×28 tiles).
+    /// Writes into `dir`: reconstructions.png (the first `count` rows of `test` above their
+    /// reconstructions, and for denoising the corrupted inputs above what the model restores)
+    /// and filters.png (first-layer weights as 28×28 tiles, or the first convolution's kernels).
     public static func write(_ model: Autoencoder, test: Tensor, to dir: String, count: Int = 20) throws {
         let n = min(count, test.shape[0])
         let originals = test.rows(0..<n)
         var rows = [originals, model.reconstruct(originals)]
         if model.config.corruption != .none {
-            // The model's own seed, offset, so the pictures show the same noise every time.
+            // A seed of its own, so the picture's noise does not depend on the training streams.
             var rng = RandomGenerator(seed: model.config.seed &+ 404)
             let noisy = model.config.corruption.apply(originals, using: &rng)
             rows += [noisy, model.reconstruct(noisy)]
@@ -27,7 +27,8 @@ public enum AutoencoderPictures {
             try ImageGrid.filters(filters, columns: 10).writePNG(to: URL(fileURLWithPath: dir + "/filters.png"))
         } else if let conv = model.encoder.layers.lazy.compactMap({ $0 as? Conv2d }).first {
             let w = conv.weight.value
-            try ImageGrid.filters(w, columns: 8, scale: 8, imageHeight: w.shape[2]).writePNG(to: URL(fileURLWithPath: dir + "/filters.png"))
+            try ImageGrid.filters(w, columns: 8, scale: 8, imageHeight: w.shape[2])
+                .writePNG(to: URL(fileURLWithPath: dir + "/filters.png"))
         }
     }
 }

@@ -7,7 +7,7 @@ import Latent
 struct ManifoldSection: DemoSection {
     let key = "manifold", title = "Seeing high-dimensional data: PCA and t-SNE"
 
-    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Any]) {
+    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Metric]) {
         let folder = try RunFolder(try context.folder(key), name: key)
         var figures: [String: Metric] = [:]
         var blocks: [HTMLReport.Block] = []
@@ -15,8 +15,7 @@ struct ManifoldSection: DemoSection {
         try crowding(x50, context, folder, &blocks, &figures)
         try digitsAndHiddenLayer(x50, context, folder, &blocks, &figures)
         curseOfDimensionality(context, &blocks, &figures)
-        // The demo driver still collects Foundation values; see Metric.jsonObject.
-        return (HTMLReport.Section(title, blocks: blocks), figures.mapValues(\.jsonObject))
+        return (HTMLReport.Section(title, blocks: blocks), figures)
     }
 
     /// PCA of all training digits; returns their 50 principal components, the input of the

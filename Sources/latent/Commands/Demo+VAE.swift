@@ -6,9 +6,9 @@ import Latent
 struct VAESection: DemoSection {
     let key = "vae", title = "A variational autoencoder (generating digits)"
 
-    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Any]) {
+    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Metric]) {
         let dir = try context.folder(key)
-        var figures: [String: Any] = [:]
+        var figures: [String: Metric] = [:]
         var blocks: [HTMLReport.Block] = [
             .paragraph("The encoder predicts a Gaussian over codes instead of a point, a code is drawn from it (z = μ + σ·ε, so gradients reach μ and σ), and the decoder turns the code into pixel probabilities. Training maximises the evidence lower bound: reconstruction minus the KL divergence that pulls every posterior toward N(0, I). That pull is what makes the space smooth enough to sample from and walk through."),
         ]
@@ -22,21 +22,19 @@ struct VAESection: DemoSection {
             var training = TrainingConfig()
             training.epochs = context.quick ? 1 : (latent == 2 ? 15 : 10)
             training.seed = context.seed
-            let runDir = try context.folder("\(key)/latent\(latent)")
-            let started = Date()
-            let (model, trainer) = try VAETraining.run(model: config, training: training, train: context.train, test: context.test,
-                                                       runDirectory: runDir, onEvent: context.progress.update)
-            let seconds = Date().timeIntervalSince(started)
-            let iwaeImages = min(context.test.count, context.quick ? 50 : 2000)
-            let nll = model.importanceWeightedNLL(context.test.inputs.rows(0..<iwaeImages), samples: context.quick ? 10 : 100)
-            models[latent] = model
+            let settings = VAERunSettings(model: config, training: training, data: context.data,
+                                          iwaeSamples: context.quick ? 10 : 100, iwaeLimit: context.quick ? 50 : 2000)
+            let report = try VAEExperiment.run(settings, in: try context.start(settings, in: "\(key)/latent\(latent)"), log: context.log)
+            let r = report.results, iwaeImages = r.iwaeImages ?? 0, nll = r.iwaeNLL ?? .nan
+            models[latent] = report.model
             // The bound on the same images as the IWAE estimate, so the two compare.
-            let elbo = model.evaluate(context.test.inputs.rows(0..<iwaeImages))
+            let elbo = report.model.evaluate(context.test.inputs.rows(0..<iwaeImages))
             rows.append(["\(latent)", "\(training.epochs)", String(format: "%.1f", elbo.reconstruction),
                          String(format: "%.1f", elbo.kl), String(format: "%.1f", elbo.negativeELBO),
-                         String(format: "%.1f", nll), "\(model.activeUnits(context.test.inputs).count)", duration(seconds)])
-            figures["latent\(latent)"] = ["test_negative_elbo": elbo.negativeELBO, "iwae_nll": nll, "iwae_images": iwaeImages,
-                                          "epochs": trainer.history, "seconds": seconds]
+                         String(format: "%.1f", nll), "\(r.activeUnits)", duration(r.trainSeconds)])
+            figures["latent\(latent)"] = ["test_negative_elbo": .value(elbo.negativeELBO), "iwae_nll": .value(nll),
+                                          "iwae_images": .value(Double(iwaeImages)), "epochs": .history(report.history),
+                                          "seconds": .value(r.trainSeconds)]
         }
         blocks.append(.table(header: ["latent", "epochs", "reconstruction", "KL", "−ELBO", "NLL (IWAE)", "active units", "time"], rows: rows))
         blocks.append(.paragraph("Nats per test image. The importance-weighted NLL (k samples from the encoder, combined in double precision) is a tighter bound than the ELBO, so it is lower."))
@@ -49,9 +47,9 @@ struct VAESection: DemoSection {
             // Which digits the manifold shows, as the classifier section's model reads its cells.
             let classifierPath = context.directory + "/classifier/model.safetensors"
             if FileManager.default.fileExists(atPath: classifierPath) {
-                let read = Manifold.confidentCells(try Classifier.load(path: classifierPath).probabilities(cells), threshold: 0.9)
-                figures["manifold_cells_recognised_per_class"] = read
-                blocks.append(.keyValues([("digits in the manifold", (0..<10).map { "\($0): \(read["\($0)"] ?? 0)" }.joined(separator: "  ")
+                let read = LatentGrid.confidentCells(try Classifier.load(path: classifierPath).probabilities(cells), threshold: 0.9)
+                figures["manifold_cells_recognised_per_class"] = .map(Dictionary(uniqueKeysWithValues: read.enumerated().map { ("\($0.offset)", .value(Double($0.element))) }))
+                blocks.append(.keyValues([("digits in the manifold", read.enumerated().map { "\($0.offset): \($0.element)" }.joined(separator: "  ")
                                            + " of \(grid * grid) cells (read by the classifier with ≥ 90 %)")]))
             }
             var scatter = ScatterPlot(points: small.encodeInBatches(context.test.inputs), labels: context.test.labels,

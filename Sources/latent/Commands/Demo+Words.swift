@@ -10,7 +10,7 @@ struct WordsSection: DemoSection {
     static let plotted = ["taliban", "afghanistan", "kabul", "pakistan", "palestinian", "israeli", "arafat", "gaza",
                           "fire", "firefighters", "bushfire", "sydney", "cricket", "test", "wickets", "economy", "company"]
 
-    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Any]) {
+    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Metric]) {
         let folder = try RunFolder(try context.folder(key), name: key)
         var settings = WordTrainingSettings(corpus: try EmbeddedData.textCorpus())
         settings.dimensions = context.quick ? 32 : 100
@@ -41,7 +41,6 @@ struct WordsSection: DemoSection {
         ])
         let figures: [String: Metric] = ["vocabulary": .number(Double(r.vocabularySize)), "words_per_second": .number(r.wordsPerSecond),
                                          "training_seconds": .number(r.trainingSeconds), "neighbours": .map(neighbours)]
-        // The demo driver still collects Foundation values; see Metric.jsonObject.
-        return (section, figures.mapValues(\.jsonObject))
+        return (section, figures)
     }
 }

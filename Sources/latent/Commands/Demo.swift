@@ -23,47 +23,64 @@ struct Demo: ParsableCommand {
     func run() throws {
         compute.apply()
         let started = Date()
-        let dir = try RunDirectory.make(out, name: "demo")
+        let folder = try RunFolder(out, name: "demo")
         let progress = ProgressLine(quiet: quiet)
-        let (train, test, source) = try MNISTSource().load()
-        let context = DemoContext(directory: dir, train: quick ? train.split(first: 2000).first : train,
-                                  test: quick ? test.split(first: 500).first : test,
-                                  quick: quick, seed: compute.seed, progress: progress)
-        progress.note("data: \(source)")
+        // The quick tour's subset: the first 2,000 training and 500 test images.
+        let data = quick ? MNISTSource(trainLimit: 2000, testLimit: 500) : MNISTSource()
+        let context = try DemoContext(directory: folder.path, data: data, quick: quick, seed: compute.seed, progress: progress)
         var report = HTMLReport(
             title: "Latent demo",
             intro: "A tour of Latent on the MNIST digits shipped with the repository (\(context.train.count) training and \(context.test.count) test images\(quick ? ", quick mode" : "")). Every figure on this page was computed by this run.")
-        var metrics: [String: Any] = ["quick": quick, "seed": compute.seed, "threads": Threads.count,
-                                      "train_samples": context.train.count, "test_samples": context.test.count]
+        var metrics: [String: Metric] = ["quick": .flag(quick), "seed": .value(Double(compute.seed)), "threads": .value(Double(Threads.count)),
+                                         "train_samples": .value(Double(context.train.count)), "test_samples": .value(Double(context.test.count))]
         let sections: [any DemoSection] = [DataSection(), ClassifierSection(), AutoencoderSection(), ManifoldSection(),
                                            VAESection(), GANSection(), WordsSection()]
         for section in sections {
             progress.note("— \(section.title)")
             let (html, figures) = try section.run(context)
             report.sections.append(html)
-            metrics[section.key] = figures
+            metrics[section.key] = .map(figures)
         }
-        metrics["seconds"] = Date().timeIntervalSince(started)
-        let data = try JSONSerialization.data(withJSONObject: metrics, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(String(decoding: data, as: UTF8.self), to: dir + "/metrics.json")
-        let index = try report.write(to: URL(fileURLWithPath: dir))
+        metrics["seconds"] = .value(Date().timeIntervalSince(started))
+        try MetricsFile.write(metrics, to: folder.file("metrics.json"))
+        let index = try report.write(to: URL(fileURLWithPath: folder.path))
         print(summaryTable([("sections", sections.map(\.title).joined(separator: ", ")),
-                            ("time", duration(Date().timeIntervalSince(started))),
-                            ("report", index.path)]))
+                            ("time", duration(Date().timeIntervalSince(started))), ("report", index.path)]))
     }
 }
 
 /// What every demo section gets.
 struct DemoContext {
     let directory: String
+    /// The tour's data, as the experiments' settings name it.
+    let data: MNISTSource
     let train: Dataset
     let test: Dataset
     let quick: Bool
     let seed: UInt64
     let progress: ProgressLine
 
+    /// The context of a tour on `data`, loaded now.
+    init(directory: String, data: MNISTSource, quick: Bool, seed: UInt64, progress: ProgressLine) throws {
+        let (train, test, source) = try data.load()
+        progress.note("data: \(source)")
+        (self.directory, self.data, self.train, self.test) = (directory, data, train, test)
+        (self.quick, self.seed, self.progress) = (quick, seed, progress)
+    }
+
+    /// Where the experiments report: the tour's progress line.
+    var log: ExperimentLog { progress.log }
+
     /// A subfolder of the demo output, created on demand.
-    func folder(_ name: String) throws -> String { try RunDirectory.make(directory + "/" + name, name: name) }
+    func folder(_ name: String) throws -> String { try RunFolder(directory + "/" + name, name: name).path }
+
+    /// The run folder `name` for an experiment, with its `run.json`, so each run of the tour can
+    /// be resumed or inspected like a command's.
+    func start<Settings: RunSettingsFile>(_ settings: Settings, in name: String) throws -> RunFolder {
+        let folder = try RunFolder(directory + "/" + name, name: name)
+        try settings.write(to: folder)
+        return folder
+    }
 }
 
 /// One part of the tour: runs, writes its files into its folder, returns its part of the page
@@ -71,14 +88,14 @@ struct DemoContext {
 protocol DemoSection {
     var key: String { get }
     var title: String { get }
-    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Any])
+    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Metric])
 }
 
 /// A look at the data.
 struct DataSection: DemoSection {
     let key = "data", title = "The data"
 
-    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Any]) {
+    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Metric]) {
         let dir = try context.folder(key)
         let first = context.test.inputs.rows(0..<min(80, context.test.count))
         try ImageGrid(columns: 20, padding: 2, scale: 2).writePNG(first, to: URL(fileURLWithPath: dir + "/digits.png"))
@@ -89,28 +106,21 @@ struct DataSection: DemoSection {
             .image(path: "\(key)/digits.png", caption: "The first test images", width: nil),
             .table(header: ["digit"] + (0..<10).map(String.init), rows: [["training images"] + counts.map(String.init)]),
         ])
-        return (section, ["class_counts": counts])
+        return (section, ["class_counts": .integers(counts)])
     }
 }
 
-/// The supervised baseline: an MLP classifier, trained with the same loop as every model.
+/// The supervised baseline: the measuring classifier's recipe (an MLP trained with the same loop
+/// as every model), whose file the later sections read generated digits with.
 struct ClassifierSection: DemoSection {
     let key = "classifier", title = "A classifier (the supervised baseline)"
 
-    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Any]) {
-        let dir = try context.folder(key)
-        var config = Classifier.Config(inputSize: 784, hidden: [256], classes: 10)
-        config.seed = context.seed
-        var training = TrainingConfig()
-        training.epochs = context.quick ? 2 : 8
-        training.seed = context.seed
-        let (model, trainer) = try ClassifierTraining.run(model: config, training: training, train: context.train,
-                                                          test: context.test, runDirectory: dir,
-                                                          onEvent: context.progress.update)
-        try RunReport.writeLossPlot(history: trainer.history, keys: ["train_loss"], title: "Training loss (softmax cross-entropy)", to: dir + "/loss.png")
-        let predictions = model.predict(context.test.inputs)
+    func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Metric]) {
+        let settings = MeasuringClassifier.settings(data: context.data, seed: context.seed)
+        let report = try ClassifierExperiment.run(settings, in: try context.start(settings, in: key), log: context.log)
+        let dir = report.folder.path
+        let predictions = report.model.predict(context.test.inputs)
         let labels = context.test.labels ?? []
-        let accuracy = Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(max(labels.count, 1))
         let wrong = labels.indices.filter { predictions[$0] != labels[$0] }.prefix(40)
         if !wrong.isEmpty {
             let grid = ImageGrid(columns: 20, padding: 2, scale: 2)
@@ -118,11 +128,12 @@ struct ClassifierSection: DemoSection {
         }
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: 10), count: 10)
         for (p, l) in zip(predictions, labels) { confusion[l][p] += 1 }
+        let t = settings.training
         var blocks: [HTMLReport.Block] = [
-            .paragraph("An MLP 784-256-10 (ReLU) trained with Adam (learning rate 0.001, batch 128) for \(training.epochs) epochs on softmax cross-entropy. Its test accuracy is the bar the learned representations below are measured against."),
-            .keyValues([("test accuracy", String(format: "%.2f %%", accuracy * 100)),
-                         ("parameters", "\(model.parameterCount)"),
-                         ("final training loss", format(trainer.history.last?["train_loss"] ?? .nan))]),
+            .paragraph("An \(settings.model.summary) (ReLU) trained with Adam (learning rate \(t.learningRate), batch \(t.batchSize)) for \(t.epochs) epochs on softmax cross-entropy. Its test accuracy is the bar the learned representations below are measured against."),
+            .keyValues([("test accuracy", formatPercent(report.results.testAccuracy)),
+                        ("parameters", "\(report.results.parameters)"),
+                        ("final training loss", format(report.history.last?["train_loss"] ?? .nan))]),
             .image(path: "\(key)/loss.png", caption: "Training loss per epoch", width: nil),
         ]
         if !wrong.isEmpty {
@@ -133,6 +144,6 @@ struct ClassifierSection: DemoSection {
         blocks.append(.table(header: ["true \\ predicted"] + (0..<10).map(String.init),
                              rows: (0..<10).map { ["\($0)"] + confusion[$0].map(String.init) }))
         return (HTMLReport.Section(title, blocks: blocks),
-                ["test_accuracy": accuracy, "epochs": trainer.history, "model": "model.safetensors"])
+                ["test_accuracy": .value(report.results.testAccuracy), "epochs": .history(report.history), "model": "model.safetensors"])
     }
 }

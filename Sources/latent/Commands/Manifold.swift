@@ -66,11 +66,4 @@ struct Manifold: ParsableCommand {
             scale: scale, classifier: classifier, out: out))
         print(summaryTable(report.summary))
     }
-
-    /// For each class, how many rows of `probabilities` give it at least `threshold` (the demo's
-    /// name for `LatentGrid.confidentCells`, keyed by class as in metrics.json).
-    static func confidentCells(_ probabilities: Tensor, threshold: Float) -> [String: Int] {
-        let counts = LatentGrid.confidentCells(probabilities, threshold: threshold)
-        return Dictionary(uniqueKeysWithValues: counts.enumerated().map { ("\($0.offset)", $0.element) })
-    }
 }

@@ -30,12 +30,13 @@ struct TrainAutoencoder: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var training: TrainingOptions
+    @OptionGroup var output: RunOptions
 
     @Option(help: "Kind: \(Autoencoder.Config.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var kind: Autoencoder.Config.Kind = .deep
 
-    @Option(help: "Encoder widths from the input to the code, e.g. 784,1000,500,250,30 (the decoder mirrors them).")
-    var layers: String?
+    @Option(help: "Encoder widths from the input to the code, comma-separated, e.g. 784,1000,500,250,30 (the decoder mirrors them).")
+    var layers: ListArgument<Int>?
 
     @Option(help: "Code width of the conv kind.")
     var code: Int?
@@ -73,33 +74,17 @@ struct TrainAutoencoder: ParsableCommand {
     @Flag(help: "Allow a code wider than the input without a sparsity penalty.")
     var allowOvercomplete = false
 
-    @Option(help: ArgumentHelp("Output folder (default: runs/autoencoder-<time>).", valueName: "dir"))
-    var out: String?
-
-    @Option(help: ArgumentHelp("Continue the run in this folder from its last checkpoint.", valueName: "dir"))
-    var resume: String?
-
-    @Flag(help: "No progress output.")
-    var quiet = false
-
     func validate() throws {
-        if resume != nil && out != nil { throw ValidationError("--resume continues in its own folder; do not pass --out with it.") }
-        if let layers, parseLayers(layers) == nil {
-            throw ValidationError("--layers must be positive integers separated by commas or dashes, got '\(layers)'.")
+        if let layers, layers.values.count < 2 || !layers.allPositive {
+            throw ValidationError("--layers must be at least two positive integers separated by commas, got '\(layers.defaultValueDescription)'.")
         }
         do { _ = try modelConfig() } catch let error as ModelError { throw ValidationError(error.description + ".") }
-    }
-
-    func parseLayers(_ text: String) -> [Int]? {
-        let parts = text.split(whereSeparator: { $0 == "," || $0 == "-" }).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count >= 2, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-        return parts.map { $0! }
     }
 
     /// The model the flags describe (kind defaults, then overrides).
     func modelConfig() throws -> Autoencoder.Config {
         var c = Autoencoder.Config(kind: kind)
-        if let layers { c.layers = parseLayers(layers) ?? c.layers }
+        if let layers { c.layers = layers.values }
         if let code { c.codeSize = code }
         if let loss { c.loss = loss }
         if let activation { c.activation = activation }
@@ -141,68 +126,12 @@ struct TrainAutoencoder: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let progress = ProgressLine(quiet: quiet)
-        let settings: RunSettings<Autoencoder.Config>
-        let dir: String
-        if let resume {
-            settings = try RunSettings.read(runDirectory: resume, command: "train autoencoder")
-            dir = resume
-        } else {
-            settings = RunSettings(model: try modelConfig(), training: training.config(seed: compute.seed), data: dataOptions.source)
-            dir = try RunDirectory.make(out, name: "autoencoder")
-        }
-        let (train, test, source) = try settings.data.load()
-        progress.note("data: \(source): \(train.count) train, \(test.count) test")
-        try settings.write(runDirectory: dir)
-        let started = Date()
-        let (model, trainer) = try AutoencoderTraining.run(model: settings.model, training: settings.training, train: train,
-                                                           test: test, runDirectory: dir, resume: resume != nil,
-                                                           onEvent: progress.update)
-        let final = trainer.history.last ?? [:]
-        try RunReport.writeMetrics(command: "train autoencoder", settings: settings, history: trainer.history,
-                                   final: final.filter { $0.key.hasPrefix("test_") || $0.key.hasPrefix("code_") }
-                                       .merging(["parameters": Double(model.parameterCount)]) { a, _ in a },
-                                   to: dir)
-        try RunReport.writeLossPlot(history: trainer.history, keys: ["train_loss", "test_loss"],
-                                    title: "Autoencoder loss per image", to: dir + "/loss.png")
-        try AutoencoderPictures.write(model, test: test.inputs, to: dir)
-        var rows: [(String, String)] = [
-            ("model", settings.model.summary + ", \(model.parameterCount) parameters"),
-            ("epochs", "\(settings.training.epochs)"),
-            ("final train loss", format(final["train_loss"] ?? .nan)),
-            ("test squared error", format(final["test_squared_error"] ?? .nan) + " per image (sum over 784 pixels)"),
-        ]
-        if let noisy = final["test_squared_error_noisy"] { rows.append(("test error, noisy input", format(noisy))) }
-        if let near = final["code_near_zero_fraction"] {
-            rows.append(("code sparsity", String(format: "%.1f %% of code values < 0.05, mean activation %.3f", near * 100, final["code_mean_activation"] ?? .nan)))
-        }
-        rows += [("time", duration(Date().timeIntervalSince(started))), ("output", dir)]
-        print(summaryTable(rows))
-    }
-}
-
-/// The standard pictures of a trained autoencoder.
-enum AutoencoderPictures {
-    /// reconstructions.png (originals above reconstructions, and for denoising the corrupted
-    /// inputs above their reconstructions) and filters.png (first-layer weights as 28×28 tiles).
-    static func write(_ model: Autoencoder, test: Tensor, to dir: String, count: Int = 20) throws {
-        let n = min(count, test.shape[0])
-        let originals = test.rows(0..<n)
-        var rows = [originals, model.reconstruct(originals)]
-        if model.config.corruption != .none {
-            var rng = RandomGenerator(seed: model.config.seed &+ 404)
-            let noisy = model.config.corruption.apply(originals, using: &rng)
-            rows += [noisy, model.reconstruct(noisy)]
-        }
-        let labels = rows.count == 2 ? ["input", "output"] : ["clean", "output", "noisy", "denoised"]
-        let grid = ImageGrid(columns: n, padding: 2, scale: 2, rowLabels: labels)
-        try grid.writePNG(Tensor.concat(rows), to: URL(fileURLWithPath: dir + "/reconstructions.png"))
-        if let first = model.encoder.layers.lazy.compactMap({ $0 as? Linear }).first, first.inputSize == 784 {
-            let filters = first.weight.value.rows(0..<min(100, first.outputSize))
-            try ImageGrid.filters(filters, columns: 10).writePNG(to: URL(fileURLWithPath: dir + "/filters.png"))
-        } else if let conv = model.encoder.layers.lazy.compactMap({ $0 as? Conv2d }).first {
-            let w = conv.weight.value
-            try ImageGrid.filters(w, columns: 8, scale: 8, imageHeight: w.shape[2]).writePNG(to: URL(fileURLWithPath: dir + "/filters.png"))
-        }
+        let progress = ProgressLine(quiet: output.quiet)
+        let (settings, folder) = try AutoencoderRunSettings.start(
+            fresh: AutoencoderRunSettings(model: try modelConfig(), training: training.config(seed: compute.seed),
+                                          data: dataOptions.source),
+            out: output.out, resume: output.resume, name: "autoencoder")
+        let report = try AutoencoderExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
+        print(summaryTable(report.summary))
     }
 }

@@ -23,6 +23,7 @@ struct TrainGAN: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var output: RunOptions
 
     @Option(help: "Architecture: mlp or dcgan (the dcgan workload of BENCHMARKS.md).")
     var kind: GAN.Kind = .mlp
@@ -72,10 +73,10 @@ struct TrainGAN: ParsableCommand {
     var packSize: Int { pack ?? (kind == .dcgan ? 2 : 1) }
 
     @Option(help: "MLP generator hidden sizes, comma-separated.")
-    var generatorHidden: String = "256,512"
+    var generatorHidden = ListArgument([256, 512])
 
     @Option(help: "MLP discriminator hidden sizes, comma-separated.")
-    var discriminatorHidden: String = "512,256"
+    var discriminatorHidden = ListArgument([512, 256])
 
     @Option(help: ArgumentHelp("A classifier checkpoint (latent train classifier) whose features measure the samples; default: train one into DIR/classifier.", valueName: "path"))
     var classifier: String?
@@ -83,32 +84,27 @@ struct TrainGAN: ParsableCommand {
     @Option(help: "Samples measured after each epoch.")
     var evalSamples: Int = 10_000
 
-    @Option(help: ArgumentHelp("Output folder (default: runs/gan-<time>).", valueName: "dir"))
-    var out: String?
-
-    @Option(help: ArgumentHelp("Continue the run in this folder from its last checkpoint.", valueName: "dir"))
-    var resume: String?
-
-    @Flag(help: "No progress output.")
-    var quiet = false
-
     func validate() throws {
         if let latent, latent < 1 { throw ValidationError("--latent must be positive, got \(latent).") }
-        if sizes(generatorHidden) == nil { throw ValidationError("--generator-hidden must be positive integers separated by commas, got '\(generatorHidden)'.") }
-        if sizes(discriminatorHidden) == nil { throw ValidationError("--discriminator-hidden must be positive integers separated by commas, got '\(discriminatorHidden)'.") }
+        if !generatorHidden.allPositive { throw ValidationError("--generator-hidden must be positive integers separated by commas, got '\(generatorHidden.defaultValueDescription)'.") }
+        if !discriminatorHidden.allPositive { throw ValidationError("--discriminator-hidden must be positive integers separated by commas, got '\(discriminatorHidden.defaultValueDescription)'.") }
         if !(1...64).contains(packSize) { throw ValidationError("--pack must be between 1 and 64, got \(packSize).") }
         if batchSize % packSize != 0 { throw ValidationError("--batch-size \(batchSize) is not a multiple of --pack \(packSize).") }
         if evalSamples < 2 { throw ValidationError("--eval-samples must be at least 2, got \(evalSamples).") }
-        if resume != nil && out != nil { throw ValidationError("--resume continues in its own folder; do not pass --out with it.") }
         do { try trainingConfig(seed: 1).validate() } catch { throw ValidationError(error.description + ".") }
     }
 
-    func sizes(_ text: String) -> [Int]? {
-        let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-        return parts.map { $0! }
+    /// The networks the flags describe.
+    func modelConfig(seed: UInt64) -> GAN.Config {
+        var model = GAN.Config(kind: kind, latentSize: latent ?? 64)
+        model.generatorHidden = generatorHidden.values
+        model.discriminatorHidden = discriminatorHidden.values
+        model.pack = packSize == 1 ? nil : packSize
+        model.seed = seed
+        return model
     }
 
+    /// The training the flags describe.
     func trainingConfig(seed: UInt64) -> GANTrainingConfig {
         var c = GANTrainingConfig()
         c.epochs = epochs
@@ -126,67 +122,16 @@ struct TrainGAN: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let progress = ProgressLine(quiet: quiet)
-        var settings: GANRunSettings
-        let dir: String
-        if let resume {
-            // The run's own settings win: they are what the checkpoint was made with.
-            settings = try GANRunSettings.read(runDirectory: resume, command: "train gan")
-            if let latent, latent != settings.model.latentSize {
-                throw CLIError("\(resume): the run's generator takes \(settings.model.latentSize)-dimensional latent codes, --latent says \(latent)")
-            }
-            dir = resume
-        } else {
-            var model = GAN.Config(kind: kind, latentSize: latent ?? 64)
-            model.generatorHidden = sizes(generatorHidden) ?? []
-            model.discriminatorHidden = sizes(discriminatorHidden) ?? []
-            model.pack = packSize == 1 ? nil : packSize
-            model.seed = compute.seed
-            settings = GANRunSettings(model: model, training: trainingConfig(seed: compute.seed), data: dataOptions.source,
-                                      classifier: classifier, evalSamples: evalSamples)
-            dir = try RunDirectory.make(out, name: "gan")
+        let progress = ProgressLine(quiet: output.quiet)
+        let (settings, folder) = try GANRunSettings.start(
+            fresh: GANRunSettings(model: modelConfig(seed: compute.seed), training: trainingConfig(seed: compute.seed),
+                                  data: dataOptions.source, classifier: classifier, evalSamples: evalSamples),
+            out: output.out, resume: output.resume, name: "gan")
+        // A resumed run keeps its own settings; a --latent that contradicts them is a mistake, not an override.
+        if let latent, latent != settings.model.latentSize {
+            throw ExperimentError("\(folder.path): the run's generator takes \(settings.model.latentSize)-dimensional latent codes, --latent says \(latent)")
         }
-        let (train, test, source) = try settings.data.load()
-        progress.note("data: \(source): \(train.count) train, \(test.count) test")
-        let started = Date()
-        let classifierPath = try GANMeasurement.classifier(settings.classifier, train: train, test: test,
-                                                           directory: dir + "/classifier", seed: settings.model.seed,
-                                                           progress: progress)
-        settings.classifier = classifierPath
-        try settings.write(runDirectory: dir)
-        let quality = try SampleQuality(classifier: try Classifier.load(path: classifierPath), realImages: test.inputs)
-        let pictures = try GANPictures(directory: dir)
-        let trainer = try GANTraining.run(
-            model: settings.model, training: settings.training, train: train, quality: quality,
-            evaluationSamples: settings.evalSamples, runDirectory: dir, resume: resume != nil,
-            afterEpoch: { epoch, trainer in
-                try pictures.record(epoch: epoch, trainer: trainer)
-                if let figures = trainer.history.last { progress.note(GANMeasurement.line(figures, epochs: trainer.step.config.epochs)) }
-            },
-            onEvent: { if $0.epochSummary == nil { progress.update($0) } })
-        try RunReport.writeMetrics(command: "train gan", settings: settings, history: trainer.history,
-                                   final: GANMeasurement.final(trainer), to: dir)
-        try RunReport.writeLossPlot(history: trainer.history, keys: ["d_loss", "g_loss"], title: "GAN losses per epoch", to: dir + "/loss.png")
-        try GANMeasurement.writeFrechetPlot(trainer.history, to: dir + "/frechet.png")
-        let first = trainer.history.first?["frechet_distance"] ?? .nan, last = trainer.history.last?["frechet_distance"] ?? .nan
-        print(summaryTable([
-            ("model", trainer.gan.summary),
-            ("parameters", "generator \(trainer.gan.generator.parameterCount), discriminator \(trainer.gan.discriminator.parameterCount)"),
-            ("epochs", "\(settings.training.epochs) (k = \(settings.training.discriminatorSteps), m = \(settings.training.generatorSteps), \(settings.training.loss.rawValue) loss)"),
-            ("Fréchet distance", String(format: "%.3f at initialisation → %.3f (%.1f× lower; classifier features)", first, last, first / last)),
-            ("digit shares", GANMeasurement.shares(trainer.history.last ?? [:])),
-            ("time", duration(Date().timeIntervalSince(started))),
-            ("output", dir),
-        ]))
+        let report = try GANExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
+        print(summaryTable(report.summary))
     }
-}
-
-/// Everything needed to rebuild a GAN run: written to `run.json` in the run folder.
-struct GANRunSettings: RunFile {
-    var model: GAN.Config
-    var training: GANTrainingConfig
-    var data: MNISTSource
-    /// The classifier whose features measure the samples.
-    var classifier: String?
-    var evalSamples: Int
 }

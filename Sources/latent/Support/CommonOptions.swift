@@ -41,30 +41,6 @@ struct DataOptions: ParsableArguments {
     func load() throws -> (train: Dataset, test: Dataset, source: String) { try source.load() }
 }
 
-/// An error for the command line: printed as one line.
-typealias CLIError = ExperimentError
-
-/// Output folder handling.
-enum RunDirectory {
-    /// `out` if given, else `runs/<name>-<timestamp>`; created if missing.
-    static func make(_ out: String?, name: String) throws -> String {
-        let path: String
-        if let out {
-            path = out
-        } else {
-            let f = DateFormatter()
-            f.dateFormat = "yyyyMMdd-HHmmss"
-            path = "runs/\(name)-\(f.string(from: Date()))"
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw CLIError("\(path): cannot create output directory: \(error.localizedDescription)")
-        }
-        return path
-    }
-}
-
 /// Where a training run writes, and how to continue one.
 struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Output folder (default: runs/<model>-<time>).", valueName: "dir"))
