@@ -43,7 +43,7 @@ public struct ConditionalResults: Codable, Sendable {
     public var agreementPerClass: [String: [String: Double]]
     /// Per covariance kind: the Gaussians as a classifier of test codes by Bayes' rule.
     public var latentBayesTestAccuracy: [String: Double]
-    /// The judge's file, or "trained here (3 epochs)".
+    /// The judge's file, or "trained here (5 epochs)".
     public var classifier: String
     public var classifierTestAccuracy: Double
 
@@ -85,9 +85,6 @@ public struct ConditionalReport {
 /// `conditional-diagonal.png` (one row per class), `class-C.png` for a chosen class, and
 /// `metrics.json`.
 public enum ConditionalExperiment {
-    /// Epochs of the judge trained when none is given.
-    public static let judgeEpochs = 3
-
     /// Samples, judges and draws what `request` asks for.
     public static func run(_ request: ConditionalRequest, log: ExperimentLog = .silent) throws -> ConditionalReport {
         guard request.count > 0 else { throw ExperimentError("--count must be positive, got \(request.count)") }
@@ -101,8 +98,9 @@ public enum ConditionalExperiment {
         }
         let judge = try request.classifier.map { try ModelFit.judge($0, for: codec) }
         let folder = try RunFolder(request.out, name: "conditional")
-        let classifier = try judge ?? trainJudge(train: train, test: test, classes: (classes.last ?? 9) + 1,
-                                                   seed: request.seed, into: folder, log: log)
+        // Without --classifier, the measuring classifier's recipe judges (the one GAN runs use).
+        let classifier = try judge ?? Classifier.load(path: MeasuringClassifier.path(
+            given: nil, trainingInto: try folder.subfolder("classifier"), data: request.data, seed: request.seed, log: log))
         let codes = codec.encodeInBatches(train.inputs), testCodes = codec.encodeInBatches(test.inputs)
         var rng = RandomGenerator(seed: request.seed)
         var agreement: [String: Double] = [:], perClass: [String: [String: Double]] = [:], bayes: [String: Double] = [:]
@@ -131,23 +129,9 @@ public enum ConditionalExperiment {
         let results = ConditionalResults(
             model: request.model, samplesPerClass: request.count, seed: request.seed, agreement: agreement,
             agreementPerClass: perClass, latentBayesTestAccuracy: bayes,
-            classifier: request.classifier ?? "trained here (\(judgeEpochs) epochs)",
+            classifier: request.classifier ?? "trained here (\(MeasuringClassifier.epochs) epochs)",
             classifierTestAccuracy: classifier.score(test.inputs, labels: test.labels ?? []).accuracy)
         try MetricsFile.write(results, to: folder.file("metrics.json"))
         return ConditionalReport(folder: folder, modelSummary: codec.summary, classifierPath: request.classifier, results: results)
-    }
-
-    /// The default judge: the 784-256-10 MLP trained for `judgeEpochs` epochs on the training
-    /// images, into `folder/classifier`.
-    static func trainJudge(train: Dataset, test: Dataset, classes: Int, seed: UInt64, into folder: RunFolder,
-                           log: ExperimentLog) throws -> any LabelPredictor {
-        log.note("training a classifier to judge the samples (784-256-10, \(judgeEpochs) epochs)…")
-        var config = Classifier.Config(inputSize: train.inputs.shape[1], hidden: [256], classes: classes)
-        config.seed = seed
-        var training = TrainingConfig()
-        training.epochs = judgeEpochs
-        training.seed = seed
-        return try ClassifierTraining.run(model: config, training: training, train: train, test: test,
-                                          runDirectory: try folder.subfolder("classifier").path, onEvent: log.event).0
     }
 }

@@ -27,7 +27,7 @@ struct Conditional: ParsableCommand {
     @Option(help: "Samples per class and sampler.")
     var count: Int = 100
 
-    @Option(help: ArgumentHelp("A classifier model.safetensors (default: train one, 784-256-10 for 3 epochs).", valueName: "path"))
+    @Option(help: ArgumentHelp("A classifier model.safetensors (default: train the measuring classifier, 784-256-10 for 5 epochs).", valueName: "path"))
     var classifier: String?
 
     @Option(help: ArgumentHelp("Output folder (default: runs/conditional-<time>).", valueName: "dir"))
