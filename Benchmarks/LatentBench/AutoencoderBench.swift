@@ -36,11 +36,7 @@ enum AutoencoderBench {
             if options.epochs == 0 { return }
         }
         var config = Autoencoder.Config(kind: kind)
-        guard let loss = Autoencoder.Config.Loss(rawValue: options.loss),
-              let schedule = LearningRateSchedule(rawValue: options.schedule),
-              let initializer = Initializer(rawValue: options.initializer) else {
-            throw BenchError("unknown --loss, --schedule or --initializer value")
-        }
+        let (loss, schedule, initializer) = (options.loss, options.schedule, options.initializer)
         config.loss = loss
         config.initializer = initializer
         config.seed = options.seed

@@ -3,24 +3,28 @@
 //
 //   LatentBench conv-layers [--threads 2] [--repeats 20] [--batch 128]
 
+import ArgumentParser
 import Foundation
 import Latent
 
-func runConvLayerBenchmark(arguments: [String]) throws {
-    var threads = 2, repeats = 20, batch = 128
-    var i = 0
-    while i < arguments.count {
-        guard i + 1 < arguments.count, let v = Int(arguments[i + 1]), v > 0 else {
-            throw BenchError("\(arguments[i]) needs a positive integer")
-        }
-        switch arguments[i] {
-        case "--threads": threads = v
-        case "--repeats": repeats = v
-        case "--batch": batch = v
-        default: throw BenchError("unknown option \(arguments[i]) for conv-layers")
-        }
-        i += 2
+struct ConvLayersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conv-layers", abstract: "Forward and backward time of each dcgan convolution alone.")
+
+    @OptionGroup var threads: ThreadsOption
+    @Option(help: "Timed repeats (after two warm-up runs).") var repeats = 20
+    @Option(help: "Batch size.") var batch = 128
+
+    func validate() throws {
+        try require(repeats, atLeast: 1, "--repeats")
+        try require(batch, atLeast: 1, "--batch")
     }
+
+    func run() throws { try runConvLayerBenchmark(self) }
+}
+
+func runConvLayerBenchmark(_ settings: ConvLayersCommand) throws {
+    let (threads, repeats, batch) = (settings.threads.threads, settings.repeats, settings.batch)
     Threads.set(threads)
     var rng = RandomGenerator(seed: 1)
     // (name, transposed, Cin, Cout, input extent)

@@ -1,6 +1,6 @@
 // The `dcgan` workload of ../shared/BENCHMARKS.md: s/epoch of the generator/discriminator pair
 // on the 60k MNIST training images, batch 128, Adam 2e-4 (β₁ 0.5), k = m = 1, through the public
-// GANTrainer (no measurement, no checkpoints). Peer: Benchmarks/peers/dcgan_torch.py.
+// GANTraining.run (no measurement, no checkpoints). Peer: Benchmarks/peers/dcgan_torch.py.
 //
 //   LatentBench dcgan [--threads 2] [--epochs 1] [--batches N] [--pack 1] [--data DIR] [--seed 1] [--profile]
 //
@@ -8,33 +8,41 @@
 // epoch is minutes on two cores); --profile runs the steps once without timing output, for
 // callgrind/perf.
 
+import ArgumentParser
 import Foundation
 import Latent
 
-/// Runs the dcgan workload with `arguments` (everything after the workload name).
-func runDCGANBenchmark(arguments: [String]) throws {
-    var threads = 2, epochs = 1, batches = 0, pack = 1, seed: UInt64 = 1
-    var data = "../shared/data/mnist"
-    var profile = false
-    var i = 0
-    func value() throws -> String {
-        i += 1
-        guard i < arguments.count else { throw DCGANBenchmarkError("\(arguments[i - 1]) needs a value") }
-        return arguments[i]
+struct DCGANCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dcgan",
+        abstract: "The dcgan generator/discriminator pair, batch 128, Adam 2e-4: s/epoch.")
+
+    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var mnist: MNISTOption
+    @Option(help: "Epochs to train.") var epochs = 1
+    @Option(help: "Time the first N batches of each epoch and extrapolate to the full epoch (0: all).")
+    var batches = 0
+    @Option(help: "PacGAN packing: examples the discriminator sees side by side (the CLI's default is 2).")
+    var pack = 1
+    @Option(help: "Seed of the weights, the shuffling and the noise.") var seed: UInt64 = 1
+    @Flag(help: "Run the steps without timing output (for callgrind or perf).") var profile = false
+
+    func validate() throws {
+        try require(epochs, atLeast: 1, "--epochs")
+        try require(batches, atLeast: 0, "--batches")
+        try require(pack, in: 1...64, "--pack")
+        if 128 % pack != 0 { throw ValidationError("--pack must divide the batch of 128, got \(pack).") }
     }
-    while i < arguments.count {
-        switch arguments[i] {
-        case "--threads": threads = Int(try value()) ?? threads
-        case "--epochs": epochs = Int(try value()) ?? epochs
-        case "--batches": batches = Int(try value()) ?? batches
-        case "--pack": pack = Int(try value()) ?? pack
-        case "--seed": seed = UInt64(try value()) ?? seed
-        case "--data": data = try value()
-        case "--profile": profile = true
-        default: throw DCGANBenchmarkError("unknown option \(arguments[i]) for dcgan")
-        }
-        i += 1
-    }
+
+    func run() throws { try runDCGANBenchmark(self) }
+}
+
+/// Runs the dcgan workload with the settings of `command`.
+func runDCGANBenchmark(_ command: DCGANCommand) throws {
+    let (threads, epochs, batches, pack, seed) = (command.threads.threads, command.epochs, command.batches, command.pack,
+                                                  command.seed)
+    let data = command.mnist.data
+    let profile = command.profile
     Threads.set(threads)
     let loadBefore = dcganLoadAverage()
     let train = try MNIST.dataset(directory: data, split: .train)
@@ -68,11 +76,6 @@ func runDCGANBenchmark(arguments: [String]) throws {
                                  "batches": timedBatches, "loadBefore": loadBefore, "loadAfter": dcganLoadAverage()]
     let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print("RESULT " + String(decoding: json, as: UTF8.self))
-}
-
-private struct DCGANBenchmarkError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
 }
 
 private func dcganLoadAverage() -> [Double] {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Latent
 
@@ -6,15 +7,63 @@ import Latent
 // scikit-learn and openTSNE. Flags: --data DIR (MNIST, default ../shared/data/mnist),
 // --threads N (default 2), --points N (t-SNE), --backend exact|bh|fft, --out FILE.npy.
 
-/// Flag value after `name`, if present.
-private func flag(_ arguments: [String], _ name: String) -> String? {
-    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
-    return arguments[i + 1]
+extension TSNE.Backend: ExpressibleByArgument {}
+
+struct PCACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pca", abstract: "PCA of the 70,000 MNIST images to 50 components, exact and randomized.")
+
+    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var mnist: MNISTOption
+
+    func run() throws { try runPCABenchmark(self) }
+}
+
+/// The flags of tsne-10k and tsne-70k.
+struct TSNEFlags: ParsableArguments {
+    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var mnist: MNISTOption
+    @Option(help: "Points to embed (default: the workload's 10,000 or 70,000).") var points: Int?
+    @Option(help: "Repulsion backend (default: auto).") var backend: TSNE.Backend?
+    @Option(help: ArgumentHelp("Write the embedding to this .npy file.", valueName: "file")) var out: String?
+
+    func validate() throws { if let points { try require(points, in: 1...70_000, "--points") } }
+}
+
+struct TSNE10kCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsne-10k", abstract: "t-SNE of the first 10,000 MNIST images after PCA 50.")
+
+    @OptionGroup var flags: TSNEFlags
+
+    func run() throws { try runTSNEBenchmark(flags, points: 10_000) }
+}
+
+struct TSNE70kCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsne-70k", abstract: "t-SNE of all 70,000 MNIST images after PCA 50.")
+
+    @OptionGroup var flags: TSNEFlags
+
+    func run() throws { try runTSNEBenchmark(flags, points: 70_000) }
+}
+
+struct AffinityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "affinity", abstract: "Time of each affinity stage of t-SNE (a breakdown, not a BENCHMARKS.md workload).")
+
+    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var mnist: MNISTOption
+    @Option(help: "Points (the first MNIST images).") var points = 10_000
+    @Flag(help: "Also time the VP-tree nearest neighbours.") var vptree = false
+
+    func validate() throws { try require(points, in: 1...70_000, "--points") }
+
+    func run() throws { try runAffinityBenchmark(self) }
 }
 
 /// MNIST images `[n, 784]` in [0, 1] and labels: the training set, then the test set, first `limit`.
-private func mnist(_ arguments: [String], limit: Int) throws -> (Tensor, [Int]) {
-    let dir = flag(arguments, "--data") ?? "../shared/data/mnist"
+private func mnist(_ dir: String, limit: Int) throws -> (Tensor, [Int]) {
     var (images, labels) = try MNIST.load(directory: dir, split: .train)
     if limit > images.shape[0] {
         let test = try MNIST.load(directory: dir, split: .test)
@@ -31,9 +80,9 @@ private func printJSON(_ object: [String: Any]) {
 }
 
 /// `pca`: 70,000 × 784 → 50 components, exact (auto) and randomized.
-func runPCABenchmark(arguments: [String]) throws {
-    Threads.set(Int(flag(arguments, "--threads") ?? "2") ?? 2)
-    let (x, _) = try mnist(arguments, limit: 70_000)
+func runPCABenchmark(_ settings: PCACommand) throws {
+    Threads.set(settings.threads.threads)
+    let (x, _) = try mnist(settings.mnist.data, limit: 70_000)
     for solver in [PCA.Solver.auto, .randomized] {
         let start = Date()
         let pca = try PCA.fit(x, config: .init(components: 50, solver: solver))
@@ -45,25 +94,20 @@ func runPCABenchmark(arguments: [String]) throws {
     }
 }
 
-/// `tsne-10k`.
-func runTSNE10kBenchmark(arguments: [String]) throws { try runTSNEBenchmark(arguments: arguments, points: 10_000) }
-/// `tsne-70k`.
-func runTSNE70kBenchmark(arguments: [String]) throws { try runTSNEBenchmark(arguments: arguments, points: 70_000) }
-
 /// First `points` MNIST images → PCA 50 → t-SNE 2-d (perplexity 30, default schedule). Time
 /// excludes the PCA; KL, 10-NN accuracy, and trustworthiness on a 2,000-point subsample.
-func runTSNEBenchmark(arguments: [String], points: Int) throws {
-    Threads.set(Int(flag(arguments, "--threads") ?? "2") ?? 2)
-    let n = Int(flag(arguments, "--points") ?? "") ?? points
-    let (images, labels) = try mnist(arguments, limit: n)
+func runTSNEBenchmark(_ settings: TSNEFlags, points: Int) throws {
+    Threads.set(settings.threads.threads)
+    let n = settings.points ?? points
+    let (images, labels) = try mnist(settings.mnist.data, limit: n)
     let x = try PCA.fit(images, config: .init(components: 50)).transform(images)
     var config = TSNE.Config()
-    if let b = flag(arguments, "--backend"), let backend = TSNE.Backend(rawValue: b) { config.backend = backend }
+    if let backend = settings.backend { config.backend = backend }
     let start = Date()
     let embedding = try TSNE.fit(x, config: config)
     let seconds = Date().timeIntervalSince(start)
     let y = embedding.coordinates
-    if let out = flag(arguments, "--out") { try NPY.write(y, to: out) }
+    if let out = settings.out { try NPY.write(y, to: out) }
     let accuracy = try EmbeddingQuality.knnAccuracy(y, labels: labels, k: 10)
     let sample = Array(0..<Swift.min(2000, n))
     let (trust, continuity) = try EmbeddingQuality.trustworthinessAndContinuity(
@@ -80,10 +124,10 @@ func runTSNEBenchmark(arguments: [String], points: Int) throws {
 
 /// `knn` (a breakdown, not a BENCHMARKS.md workload): time of each affinity stage on the first
 /// `--points` MNIST images after PCA 50: exact kNN (BLAS), VP-tree kNN, calibration, symmetrisation.
-func runAffinityBenchmark(arguments: [String]) throws {
-    Threads.set(Int(flag(arguments, "--threads") ?? "2") ?? 2)
-    let n = Int(flag(arguments, "--points") ?? "") ?? 10_000
-    let (images, _) = try mnist(arguments, limit: n)
+func runAffinityBenchmark(_ settings: AffinityCommand) throws {
+    Threads.set(settings.threads.threads)
+    let n = settings.points
+    let (images, _) = try mnist(settings.mnist.data, limit: n)
     let x = try PCA.fit(images, config: .init(components: 50)).transform(images)
     var t = Date()
     let brute = NearestNeighbors.exact(x, k: 90)
@@ -97,7 +141,7 @@ func runAffinityBenchmark(arguments: [String]) throws {
     var figures: [String: Any] = ["workload": "affinities-\(n)", "knn_blas_seconds": bruteSeconds,
                                   "calibrate_seconds": calibrateSeconds, "symmetrize_seconds": symmetrizeSeconds,
                                   "nnz": p.nonZeroCount]
-    if flag(arguments, "--vptree") != nil {
+    if settings.vptree {
         t = Date()
         _ = VPTree(x).neighbors(k: 90)
         figures["knn_vptree_seconds"] = Date().timeIntervalSince(t)

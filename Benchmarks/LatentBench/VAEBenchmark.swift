@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Latent
 
@@ -13,21 +14,40 @@ import Glibc
 /// Flags: `--data DIR` (default ../shared/data/mnist), `--epochs N` (10), `--latent D` (20),
 /// `--threads T` (2), `--seed S` (1), `--iwae K` (100; 0 skips), `--train-limit N`.
 /// Peer: `Benchmarks/peers/vae_torch.py` with the same flags.
-func runVAEBenchmark(arguments: [String]) throws {
-    func value(_ flag: String) -> String? {
-        guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count else { return nil }
-        return arguments[i + 1]
+struct VAECommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vae",
+        abstract: "784-400-(μ, log σ²)-400-784 VAE, Adam 1e-3, batch 128: s/epoch, test negative ELBO, IWAE NLL.")
+
+    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var mnist: MNISTOption
+    @Option(help: "Epochs to train.") var epochs = 10
+    @Option(help: "Latent dimensions.") var latent = 20
+    @Option(help: "Seed of the weights, the shuffling and the noise.") var seed: UInt64 = 1
+    @Option(help: "Importance samples of the IWAE NLL (0 skips it).") var iwae = 100
+    @Option(help: "Train on the first N training images only.") var trainLimit: Int?
+
+    func validate() throws {
+        try require(epochs, atLeast: 1, "--epochs")
+        try require(latent, atLeast: 1, "--latent")
+        try require(iwae, atLeast: 0, "--iwae")
+        if let trainLimit { try require(trainLimit, atLeast: 1, "--train-limit") }
     }
-    let data = value("--data") ?? "../shared/data/mnist"
-    let epochs = Int(value("--epochs") ?? "") ?? 10
-    let latent = Int(value("--latent") ?? "") ?? 20
-    let threads = Int(value("--threads") ?? "") ?? 2
-    let seed = UInt64(value("--seed") ?? "") ?? 1
-    let iwae = Int(value("--iwae") ?? "") ?? 100
+
+    func run() throws { try runVAEBenchmark(self) }
+}
+
+func runVAEBenchmark(_ settings: VAECommand) throws {
+    let data = settings.mnist.data
+    let epochs = settings.epochs
+    let latent = settings.latent
+    let threads = settings.threads.threads
+    let seed = settings.seed
+    let iwae = settings.iwae
     Threads.set(threads)
     var train = try MNIST.dataset(directory: data, split: .train)
     let test = try MNIST.dataset(directory: data, split: .test)
-    if let n = Int(value("--train-limit") ?? ""), n < train.count { train = train.split(first: n).first }
+    if let n = settings.trainLimit, n < train.count { train = train.split(first: n).first }
 
     var config = VAE.Config(inputSize: 784, hidden: [400], latentSize: latent)
     config.seed = seed

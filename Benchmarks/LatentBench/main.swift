@@ -1,17 +1,68 @@
 // LatentBench: the standard workloads of ../shared/BENCHMARKS.md, run through Latent's public API.
 //
 //   swift run -c release LatentBench <workload> [--threads N] [--repeats R] [--data DIR] [...]
+//   swift run -c release LatentBench help <workload>      # the flags of one workload
 //
-// Workloads: gemm, mlp, train-step. Each prints human-readable lines and ends with one
+// One subcommand per workload; gemm, mlp, train-step, deep-ae and conv-ae are declared here and
+// the others beside their code. Each prints human-readable lines and ends with one
 // `RESULT {json}` line for scripts (scripts/bench.sh reads it). Benchmarks print figures; they
-// never fail on speed.
+// never fail on speed. A bad flag or value is an error that names the flag.
 
+import ArgumentParser
 import Foundation
 import Latent
 
-/// Command-line settings shared by the workloads; each workload reads what it needs.
+struct LatentBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "LatentBench",
+        abstract: "The standard workloads of ../shared/BENCHMARKS.md, run through Latent's public API.",
+        discussion: """
+            Each workload prints human-readable lines; gemm, mlp, train-step, deep-ae, conv-ae, vae \
+            and dcgan end with one line `RESULT {json}` for scripts/bench.sh, while pca, tsne-*, \
+            affinity and w2v print JSON lines and conv-layers a table. See Benchmarks/README.md for \
+            what each measures.
+            """,
+        subcommands: [GemmCommand.self, MLPCommand.self, TrainStepCommand.self, DeepAutoencoderCommand.self,
+                      ConvAutoencoderCommand.self, VAECommand.self, DCGANCommand.self, PCACommand.self,
+                      TSNE10kCommand.self, TSNE70kCommand.self, AffinityCommand.self, W2VCommand.self,
+                      ConvLayersCommand.self])
+}
+
+// MARK: Flags shared by several workloads
+
+/// `--threads`, which every workload takes.
+struct ThreadsOption: ParsableArguments {
+    @Option(help: "Threads for Latent and the BLAS libraries.")
+    var threads = 2
+
+    func validate() throws { try require(threads, atLeast: 1, "--threads") }
+}
+
+/// `--data`, the MNIST directory.
+struct MNISTOption: ParsableArguments {
+    @Option(help: ArgumentHelp("MNIST directory.", valueName: "dir"))
+    var data = "../shared/data/mnist"
+}
+
+/// Throws a `ValidationError` naming `flag` unless `value` is at least `minimum`.
+func require(_ value: Int, atLeast minimum: Int, _ flag: String) throws {
+    if value < minimum { throw ValidationError("\(flag) must be at least \(minimum), got \(value).") }
+}
+
+/// Throws a `ValidationError` naming `flag` unless `value` lies in `range`.
+func require(_ value: Int, in range: ClosedRange<Int>, _ flag: String) throws {
+    if !range.contains(value) {
+        throw ValidationError("\(flag) must be in \(range.lowerBound)...\(range.upperBound), got \(value).")
+    }
+}
+
+extension Autoencoder.Config.Loss: ExpressibleByArgument {}
+extension LearningRateSchedule: ExpressibleByArgument {}
+extension Initializer: ExpressibleByArgument {}
+
+/// The settings of the workloads declared in this file (gemm, mlp, train-step, deep-ae and
+/// conv-ae); each reads what it needs.
 struct Options {
-    var workload = ""
     var threads = 2
     /// Number of timed repeats; nil means the workload's own default.
     var repeats: Int?
@@ -28,150 +79,144 @@ struct Options {
     /// train-step: run the steps only (no reference GEMMs), for profilers.
     var profile = false
     /// deep-ae / conv-ae: reconstruction loss, schedule and initialisation.
-    var loss = "mse"
-    var schedule = "constant"
-    var initializer = "pytorch-default"
+    var loss = Autoencoder.Config.Loss.mse
+    var schedule = LearningRateSchedule.constant
+    var initializer = Initializer.pytorchDefault
 
-    static let usage = """
-        usage: LatentBench <workload> [options]
-
-        workloads:
-          gemm        float32 square sgemm (n = 512, 1024, 2048) through Tensor.matmul and raw gemm: GFLOP/s
-          mlp         784-256-10 classifier, Adam 1e-3, batch 128, on MNIST through Classifier + Trainer:
-                      s/epoch and test accuracy
-          deep-ae     the deep autoencoder of BENCHMARKS.md through AutoencoderTraining: s/epoch, test
-                      squared error per image, and PCA with 30 components on the same metric
-          conv-ae     the convolutional autoencoder of BENCHMARKS.md: s/epoch, test squared error
-          vae, dcgan, pca, tsne-10k, tsne-70k, affinity, w2v
-                      the model workloads; each takes its own flags (see Benchmarks/README.md)
-          train-step  one training step of the deep autoencoder 784-1000-500-250-30-250-500-1000-784
-                      (batch 256): GFLOP/s of the step and its ratio to sgemm on the same shapes
-
-        options:
-          --threads N    threads for Latent and OpenBLAS (default 2)
-          --repeats R    timed repeats (default: gemm 7, mlp = epochs, train-step 7)
-          --data DIR     MNIST directory (default ../shared/data/mnist)
-          --epochs E     mlp: epochs (default 5)
-          --steps S      train-step: steps per repeat (default 20)
-          --batch B      train-step: batch size (default 256)
-          --sizes a,b,c  gemm: sizes (default 512,1024,2048)
-          --seed S       seed (default 1)
-          --profile      train-step: time the steps only, no reference GEMMs (for perf/callgrind)
-          --loss L       deep-ae/conv-ae: mse (default) or bce
-          --schedule S   deep-ae/conv-ae: constant (default) or cosine
-          --initializer I  deep-ae/conv-ae: pytorch-default (default), he-uniform, …
-        """
-
-    /// Parses `arguments` (without the program name); returns an error message on bad input.
-    static func parse(_ arguments: [String]) -> Result<Options, BenchError> {
-        var o = Options()
-        var rest = arguments[...]
-        guard let first = rest.popFirst(), !first.hasPrefix("-") else { return .failure(BenchError(usage)) }
-        o.workload = first
-        func int(_ flag: String, _ text: String?) -> Result<Int, BenchError> {
-            guard let text, let v = Int(text), v > 0 else {
-                return .failure(BenchError("\(flag) needs a positive integer, got '\(text ?? "")'"))
-            }
-            return .success(v)
-        }
-        while let flag = rest.popFirst() {
-            if flag == "--profile" {
-                o.profile = true
-                continue
-            }
-            let value = rest.popFirst()
-            do {
-                switch flag {
-                case "--threads": o.threads = try int(flag, value).get()
-                case "--repeats": o.repeats = try int(flag, value).get()
-                case "--epochs":
-                    // deep-ae accepts 0: the PCA baseline alone.
-                    if value == "0" { o.epochs = 0 } else { o.epochs = try int(flag, value).get() }
-                case "--steps": o.steps = try int(flag, value).get()
-                case "--batch": o.batch = try int(flag, value).get()
-                case "--seed": o.seed = UInt64(try int(flag, value).get())
-                case "--loss", "--schedule", "--initializer":
-                    guard let value else { return .failure(BenchError("\(flag) needs a value")) }
-                    if flag == "--loss" { o.loss = value } else if flag == "--schedule" { o.schedule = value } else { o.initializer = value }
-                case "--data":
-                    guard let value else { return .failure(BenchError("--data needs a directory")) }
-                    o.data = value
-                case "--sizes":
-                    let parts = (value ?? "").split(separator: ",").map { Int($0) }
-                    guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
-                        return .failure(BenchError("--sizes needs positive integers separated by commas, got '\(value ?? "")'"))
-                    }
-                    o.sizes = parts.map { $0! }
-                default:
-                    return .failure(BenchError("unknown option '\(flag)'\n\n\(usage)"))
-                }
-            } catch {
-                return .failure(error)
-            }
-        }
-        return .success(o)
+    /// Sets the threads, prints the workload's first line and runs it.
+    func run(_ workload: String, _ body: (Options) throws -> Void) throws {
+        Threads.set(threads)
+        print("LatentBench \(workload): \(threads) threads, \(loadLine())")
+        try body(self)
     }
 }
 
-/// A message for the user; the program prints it and exits non-zero.
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
+// MARK: gemm, mlp, train-step, deep-ae, conv-ae
+
+struct GemmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "float32 square sgemm through Tensor.matmul and raw gemm: GFLOP/s.")
+
+    @OptionGroup var threads: ThreadsOption
+    @Option(help: "Timed repeats.") var repeats = 7
+    @Option(help: ArgumentHelp("Matrix sizes, separated by commas (default: 512,1024,2048).", valueName: "n,n,…"), transform: GemmCommand.sizes)
+    var sizes = [512, 1024, 2048]
+    @Option(help: "Seed of the random matrices.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Not read by gemm; accepted so scripts can pass every workload the same flags.",
+                               valueName: "dir"))
+    var data = "../shared/data/mnist"
+
+    static func sizes(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--sizes needs positive integers separated by commas, got '\(text)'.")
+        }
+        return parts.map { $0! }
+    }
+
+    func validate() throws { try require(repeats, atLeast: 1, "--repeats") }
+
+    func run() throws {
+        try Options(threads: threads.threads, repeats: repeats, sizes: sizes, seed: seed).run("gemm", GemmBench.run)
+    }
 }
 
-/// Workloads added by the model issues parse their own flags.
-func ownFlagWorkload(_ name: String) -> (([String]) throws -> Void)? {
-    switch name {
-    case "vae": runVAEBenchmark
-    case "dcgan": runDCGANBenchmark
-    case "pca": runPCABenchmark
-    case "tsne-10k": runTSNE10kBenchmark
-    case "tsne-70k": runTSNE70kBenchmark
-    case "affinity": runAffinityBenchmark
-    case "w2v": runW2VBenchmark
-    case "conv-layers": runConvLayerBenchmark
-    default: nil
+struct MLPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mlp",
+        abstract: "784-256-10 classifier, Adam 1e-3, batch 128, on MNIST: s/epoch and test accuracy.")
+
+    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var mnist: MNISTOption
+    @Option(help: "Epochs to train.") var epochs = 5
+    @Option(help: "Epochs to train (the older name; wins over --epochs).") var repeats: Int?
+    @Option(help: "Seed of the weights and the shuffling.") var seed: UInt64 = 1
+
+    func validate() throws {
+        try require(epochs, atLeast: 1, "--epochs")
+        if let repeats { try require(repeats, atLeast: 1, "--repeats") }
+    }
+
+    func run() throws {
+        try Options(threads: threads.threads, repeats: repeats, data: mnist.data, epochs: epochs, seed: seed)
+            .run("mlp", MLPBench.run)
     }
 }
 
-func runBench() -> Int32 {
-    let all = Array(CommandLine.arguments.dropFirst())
-    if let name = all.first, let workload = ownFlagWorkload(name) {
-        do {
-            try workload(Array(all.dropFirst()))
-            return 0
-        } catch {
-            FileHandle.standardError.write(Data("LatentBench: \(error)\n".utf8))
-            return 1
-        }
+struct TrainStepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-step",
+        abstract: "One training step of the deep autoencoder 784-1000-500-250-30-250-500-1000-784.",
+        discussion: "GFLOP/s of the step and its ratio to sgemm on the same shapes.")
+
+    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var mnist: MNISTOption
+    @Option(help: "Timed repeats.") var repeats = 7
+    @Option(help: "Steps per repeat.") var steps = 20
+    @Option(help: "Batch size.") var batch = 256
+    @Option(help: "Seed of the weights, the batches and the reference GEMMs.") var seed: UInt64 = 1
+    @Flag(help: "Time the steps only, no reference GEMMs (for perf or callgrind).") var profile = false
+
+    func validate() throws {
+        try require(repeats, atLeast: 1, "--repeats")
+        try require(steps, atLeast: 1, "--steps")
+        try require(batch, atLeast: 1, "--batch")
     }
-    let options: Options
-    switch Options.parse(Array(CommandLine.arguments.dropFirst())) {
-    case .success(let o): options = o
-    case .failure(let e):
-        FileHandle.standardError.write(Data("LatentBench: \(e)\n".utf8))
-        return 2
+
+    func run() throws {
+        try Options(threads: threads.threads, repeats: repeats, data: mnist.data, steps: steps, batch: batch, seed: seed,
+                    profile: profile).run("train-step", TrainStepBench.run)
     }
-    Threads.set(options.threads)
-    print("LatentBench \(options.workload): \(options.threads) threads, \(loadLine())")
-    do {
-        switch options.workload {
-        case "gemm": try GemmBench.run(options)
-        case "mlp": try MLPBench.run(options)
-        case "train-step": try TrainStepBench.run(options)
-        case "deep-ae": try AutoencoderBench.run(options, kind: .deep)
-        case "conv-ae": try AutoencoderBench.run(options, kind: .conv)
-        case "-h", "--help", "help":
-            print(Options.usage)
-        default:
-            throw BenchError("unknown workload '\(options.workload)'\n\n\(Options.usage)")
-        }
-    } catch {
-        FileHandle.standardError.write(Data("LatentBench: \(error)\n".utf8))
-        return 1
+}
+
+/// The flags of deep-ae and conv-ae.
+struct AutoencoderFlags: ParsableArguments {
+    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var mnist: MNISTOption
+    @Option(help: "Epochs to train.") var epochs = 5
+    @Option(help: "Epochs to train (the older name; wins over --epochs).") var repeats: Int?
+    @Option(help: "Seed of the weights and the shuffling.") var seed: UInt64 = 1
+    @Option(help: "Reconstruction loss.") var loss = Autoencoder.Config.Loss.mse
+    @Option(help: "Learning-rate schedule.") var schedule = LearningRateSchedule.constant
+    @Option(help: "Weight initialisation.") var initializer = Initializer.pytorchDefault
+
+    /// Validates, with `minimumEpochs` the fewest epochs the workload can run.
+    func validate(minimumEpochs: Int) throws {
+        try require(epochs, atLeast: minimumEpochs, "--epochs")
+        if let repeats { try require(repeats, atLeast: minimumEpochs, "--repeats") }
     }
-    return 0
+
+    var options: Options {
+        Options(threads: threads.threads, repeats: repeats, data: mnist.data, epochs: epochs, seed: seed, loss: loss,
+                schedule: schedule, initializer: initializer)
+    }
+}
+
+struct DeepAutoencoderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deep-ae",
+        abstract: "The deep autoencoder of BENCHMARKS.md: s/epoch and test squared error per image.",
+        discussion: "Also PCA with 30 components on the same metric; --epochs 0 runs that baseline alone.")
+
+    @OptionGroup var flags: AutoencoderFlags
+
+    func validate() throws { try flags.validate(minimumEpochs: 0) }
+
+    func run() throws { try flags.options.run("deep-ae") { try AutoencoderBench.run($0, kind: .deep) } }
+}
+
+struct ConvAutoencoderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conv-ae",
+        abstract: "The convolutional autoencoder of BENCHMARKS.md: s/epoch and test squared error per image.")
+
+    @OptionGroup var flags: AutoencoderFlags
+
+    func validate() throws { try flags.validate(minimumEpochs: 1) }
+
+    func run() throws { try flags.options.run("conv-ae") { try AutoencoderBench.run($0, kind: .conv) } }
 }
 
 BLASEnvironment.prepare()
-exit(runBench())
+LatentBench.main()

@@ -1,5 +1,5 @@
 """Peer for the `dcgan` workload of BENCHMARKS.md, the same networks and loop as Latent's
-`GANTrainer` with k = m = 1: generator z(64) -> Linear -> (128, 7, 7) BN ReLU -> ConvT(128->64, k4, s2, p1)
+`GANStep` on its `TrainingLoop` with k = m = 1: generator z(64) -> Linear -> (128, 7, 7) BN ReLU -> ConvT(128->64, k4, s2, p1)
 BN ReLU -> ConvT(64->1, k4, s2, p1) tanh; discriminator Conv(1->64, k4, s2, p1) LeakyReLU(0.2) ->
 Conv(64->128, k4, s2, p1) BN LeakyReLU(0.2) -> Linear(6272->1); weights N(0, 0.02), batch-norm
 scale N(1, 0.02), biases 0; Adam 2e-4, betas (0.5, 0.999); batch 128 (last partial batch

@@ -18,8 +18,9 @@ import Testing
         #expect(h.dtype == .float16 && h.shape == [2] && h.tensor.scalars == [0.5, -2])
     }
 
+    /// The PyTorch state dict is stored once, with the LatentNN tests that run it.
     @Test func torchAutoencoderStateDict() throws {
-        let f = try SafeTensors.read(path: Fixtures.path("safetensors/torch_ae.safetensors"))
+        let f = try SafeTensors.read(path: Fixtures.sharedPath("LatentNNTests", "safetensors/torch_ae.safetensors"))
         #expect(f.names == ["0.bias", "0.weight", "2.bias", "2.weight", "3.bias", "3.weight", "5.bias", "5.weight"])
         #expect(f["0.weight"]?.shape == [128, 784])
         #expect(f["0.bias"]?.shape == [128])

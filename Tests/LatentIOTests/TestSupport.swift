@@ -10,6 +10,13 @@ enum Fixtures {
         return root + "/Fixtures/" + relative
     }
 
+    /// A fixture another test target owns, read from its source folder: SwiftPM gives a test
+    /// only its own target's resources, and the file is stored once, beside the tests that
+    /// need all of its set (`sharedPath("LatentNNTests", "safetensors/torch_ae.safetensors")`).
+    static func sharedPath(_ target: String, _ relative: String) -> String {
+        repositoryRoot + "/Tests/" + target + "/Fixtures/" + relative
+    }
+
     /// The repository root, found from this file's location so a fresh clone works.
     static var repositoryRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

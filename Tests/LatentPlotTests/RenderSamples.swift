@@ -61,7 +61,7 @@ struct RenderSamples {
         try loss.writePNG(to: dir.appendingPathComponent("line.png"))
         try loss.writeSVG(to: dir.appendingPathComponent("line.svg"))
 
-        var logPlot = LinePlot(title: "t-SNE KL divergence", xLabel: "iteration", yLabel: "KL", logY: true,
+        var logPlot = LinePlot(title: "t-SNE objective (θ = 0.5)", xLabel: "iteration", yLabel: "KL(P‖Q)", logY: true,
                                width: 640, height: 400)
         logPlot.add("exact", x: (0..<100).map { Double($0 * 10) }, y: (0..<100).map { 8 * exp(-Double($0) / 12) + 0.9 })
         logPlot.add("Barnes-Hut", x: (0..<100).map { Double($0 * 10) }, y: (0..<100).map { 9 * exp(-Double($0) / 14) + 1.0 })

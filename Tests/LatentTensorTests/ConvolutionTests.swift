@@ -57,4 +57,46 @@ import Testing
                                          outputPadding: op).value
         #expect(Self.close(y, Self.naiveConvTranspose(x, w, b, stride: s, padding: p, outputPadding: op)), "k \(k) s \(s) p \(p) op \(op)")
     }
+
+    @Test func wrongRanksAreReportedWithBothShapes() throws {
+        let problem = try #require(ConvGeometry.conv2dProblem(input: [3, 28, 28], weight: [8, 1, 3, 3], bias: [8],
+                                                              stride: 1, padding: 1))
+        #expect(problem.contains("[3, 28, 28]") && problem.contains("[8, 1, 3, 3]") && problem.contains("rank 4"), "\(problem)")
+        let weightRank = try #require(ConvGeometry.conv2dProblem(input: [2, 1, 28, 28], weight: [8, 9], bias: nil,
+                                                                 stride: 1, padding: 0))
+        #expect(weightRank.contains("[2, 1, 28, 28]") && weightRank.contains("[8, 9]"), "\(weightRank)")
+        let transposed = try #require(ConvGeometry.convTranspose2dProblem(input: [128], weight: [128, 64, 4, 4], bias: [64],
+                                                                          stride: 2, padding: 1, outputPadding: 0))
+        #expect(transposed.contains("[128]") && transposed.contains("[128, 64, 4, 4]") && transposed.contains("rank 4"), "\(transposed)")
+    }
+
+    @Test func conv2dArgumentChecks() {
+        func problem(_ input: [Int], _ weight: [Int], bias: [Int]? = nil, stride: Int = 1, padding: Int = 0) -> String {
+            ConvGeometry.conv2dProblem(input: input, weight: weight, bias: bias, stride: stride, padding: padding) ?? "none"
+        }
+        #expect(problem([2, 3, 7, 6], [4, 3, 3, 3], bias: [4], stride: 2, padding: 1) == "none")
+        #expect(problem([2, 3, 7, 6], [4, 3, 7, 6]) == "none")                         // kernel as large as the image
+        #expect(problem([2, 3, 7, 6], [4, 2, 3, 3]).contains("3 channels"))
+        #expect(problem([2, 3, 7, 6], [4, 3, 3, 3], bias: [3]).contains("bias [3]"))
+        #expect(problem([2, 3, 7, 6], [4, 3, 0, 3]).contains("empty kernel"))
+        #expect(problem([2, 3, 7, 6], [4, 3, 3, 3], stride: 0).contains("stride 0"))
+        #expect(problem([2, 3, 7, 6], [4, 3, 3, 3], padding: -1).contains("padding -1"))
+        #expect(problem([2, 3, 7, 6], [4, 3, 8, 3]).contains("larger than input"))
+        #expect(problem([2, 3, 7, 6], [4, 3, 8, 3], padding: 1) == "none")
+    }
+
+    @Test func convTranspose2dArgumentChecks() {
+        func problem(_ input: [Int], _ weight: [Int], bias: [Int]? = nil, stride: Int = 1, padding: Int = 0,
+                     outputPadding: Int = 0) -> String {
+            ConvGeometry.convTranspose2dProblem(input: input, weight: weight, bias: bias, stride: stride, padding: padding,
+                                                outputPadding: outputPadding) ?? "none"
+        }
+        #expect(problem([2, 128, 7, 7], [128, 64, 4, 4], bias: [64], stride: 2, padding: 1) == "none")
+        #expect(problem([2, 3, 5, 4], [3, 2, 2, 2], stride: 2, outputPadding: 1) == "none")
+        #expect(problem([2, 3, 5, 4], [2, 3, 3, 3]).contains("3 channels"))
+        #expect(problem([2, 3, 5, 4], [3, 2, 3, 3], bias: [3]).contains("bias [3]"))
+        #expect(problem([2, 3, 5, 4], [3, 2, 3, 3], stride: 2, outputPadding: 2).contains("output padding 2"))
+        #expect(problem([2, 3, 5, 4], [3, 2, 3, 3], outputPadding: 1).contains("output padding 1"))
+        #expect(problem([2, 3, 1, 1], [3, 2, 1, 1], padding: 1).contains("empty -1×-1 output"))
+    }
 }

@@ -114,4 +114,17 @@ import Testing
         checkGradients([a * 5]) { $0[0].binaryCrossEntropyWithLogits(target, reduction: .sum) }
         checkGradients([a * 3]) { $0[0].softmaxCrossEntropy(labels: [0, 3, 2]) }
     }
+
+    /// `isLeaf` is "holds no pullback": true for what `init` makes, for results recorded without a
+    /// graph, and for results `backward()` has passed; false only for a result still in a graph.
+    @Test func isLeaf() {
+        let w = Variable(a, requiresGrad: true), x = Variable(b)
+        #expect(w.isLeaf && x.isLeaf)
+        #expect((x * 2).isLeaf)                                 // no parent requires gradients
+        #expect(withoutGradients { (w * x).isLeaf })            // no graph recorded
+        let product = w * x, loss = product.sum()
+        #expect(!product.isLeaf && !loss.isLeaf)
+        loss.backward()
+        #expect(product.isLeaf && loss.isLeaf)                  // backward released their pullbacks
+    }
 }

@@ -4,7 +4,7 @@ import LatentTensor
 
 /// A generative adversarial network (Goodfellow et al., 2014): a `Generator` that maps noise to
 /// data and a `Discriminator` that tells data from generated examples, trained against each
-/// other by `GANTrainer`.
+/// other by `GANStep` (a step function on `TrainingLoop`).
 ///
 /// Two architectures:
 /// - `.mlp`: fully connected, for flat data of any width (images, or points in the plane);

@@ -22,7 +22,7 @@ public struct GANTrainingConfig: Codable, Sendable, Equatable {
     public var labelSmoothing: Float = 0
     /// Decay of the running average of the generator's weights (Yazıcı et al., 2019, "The
     /// Unusual Effectiveness of Averaging in GAN Training"), or 0 / nil (the default) for none.
-    /// The decay ramps up to this value (see `GANTrainer`), so short runs average over a shorter
+    /// The decay ramps up to this value (see `WeightAverage`), so short runs average over a shorter
     /// window. When set, measurements, pictures and `model.safetensors` use the averaged
     /// generator and the live one keeps training. Off by default because, measured on dcgan
     /// after 5 epochs (seeds 1–3, PacGAN pairs), the average lowered the Fréchet distance by

@@ -17,13 +17,14 @@ extension Variable {
     /// Cross-correlation of `[N, Cin, H, W]` with `weight` `[Cout, Cin, kh, kw]`, plus `bias`
     /// `[Cout]`; output `[N, Cout, ⌊(H + 2p − kh)/s⌋ + 1, …]`.
     public static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
+        if let problem = ConvGeometry.conv2dProblem(input: x.shape, weight: weight.shape, bias: bias?.shape,
+                                                    stride: stride, padding: padding) {
+            preconditionFailure(problem)
+        }
         let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        precondition(x.shape.count == 4 && weight.shape.count == 4 && weight.shape[1] == cin,
-                     "conv2d: input \(x.shape) does not match weight \(weight.shape) ([Cout, Cin, kh, kw])")
         let cout = weight.shape[0]
         let geo = ConvGeometry(channels: cin, height: h, width: w, kernel: (weight.shape[2], weight.shape[3]),
                                stride: stride, padding: padding)
-        precondition(geo.outHeight > 0 && geo.outWidth > 0, "conv2d: kernel \(weight.shape) too large for input \(x.shape)")
         let cols = Tensor(uninitializedShape: [geo.patchSize, n * geo.positions])
         geo.im2col(x.value.storage.pointer, batch: n, into: cols.storage.pointer)
         // [Cout, patch] · [patch, N·P] → [Cout, N·P] → [N, Cout, P]
@@ -52,10 +53,11 @@ extension Variable {
     /// `[Cin, Cout, kh, kw]`; output extent (H − 1)·s − 2p + kh + outputPadding.
     public static func convTranspose2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1,
                                        padding: Int = 0, outputPadding: Int = 0) -> Variable {
+        if let problem = ConvGeometry.convTranspose2dProblem(input: x.shape, weight: weight.shape, bias: bias?.shape,
+                                                             stride: stride, padding: padding, outputPadding: outputPadding) {
+            preconditionFailure(problem)
+        }
         let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        precondition(x.shape.count == 4 && weight.shape.count == 4 && weight.shape[0] == cin,
-                     "convTranspose2d: input \(x.shape) does not match weight \(weight.shape) ([Cin, Cout, kh, kw])")
-        precondition(outputPadding < stride || outputPadding < 1, "convTranspose2d: output padding \(outputPadding) must be below stride \(stride)")
         let cout = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3]
         let oh = (h - 1) * stride - 2 * padding + kh + outputPadding
         let ow = (w - 1) * stride - 2 * padding + kw + outputPadding

@@ -44,8 +44,9 @@ extension Variable {
 
     /// Rows `indices` of the first axis (embedding lookup); the pullback scatter-adds.
     public func gatherRows(_ indices: [Int]) -> Variable {
+        let gathered = value.gatherRows(indices)  // checks the rank before shape[0] is read
         let rows = shape[0]
-        return Variable.record(value.gatherRows(indices), parents: [self]) { g in
+        return Variable.record(gathered, parents: [self]) { g in
             [g.scatterAddRows(indices, rowCount: rows)]
         }
     }

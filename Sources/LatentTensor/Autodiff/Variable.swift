@@ -38,7 +38,11 @@ public final class Variable {
     /// The shape of the value.
     public var shape: [Int] { value.shape }
 
-    /// True for variables created by an op rather than by the user.
+    /// True when this variable holds no pullback, so `backward()` stops here: every variable made
+    /// with `init` (inputs and parameters), an op's result recorded without a graph (inside
+    /// `withoutGradients`, or when no parent requires gradients), and an op's result that a
+    /// `backward()` has already passed (it releases the pullback). False only for an op's result
+    /// still in a graph.
     public var isLeaf: Bool { pullback == nil }
 
     /// Records the result of an op. `pullback` maps the gradient of the result to one gradient per

@@ -107,3 +107,66 @@ public struct ConvGeometry: Sendable, Equatable {
         }
     }
 }
+
+// Argument checks, in a form that can be tested: `conv2d` and `convTranspose2d` trap with the
+// message these return. Ranks come first, so a wrong-rank input is reported with both shapes
+// instead of failing on an index out of range.
+extension ConvGeometry {
+    /// What is wrong with convolving an input of shape `input` (`[N, Cin, H, W]`) with a weight
+    /// of shape `weight` (`[Cout, Cin, kh, kw]`), a bias of shape `bias` and this stride and
+    /// padding, as one sentence naming the shapes; `nil` when nothing is.
+    public static func conv2dProblem(input: [Int], weight: [Int], bias: [Int]?, stride: Int, padding: Int) -> String? {
+        guard input.count == 4 && weight.count == 4 else {
+            return "conv2d: input \(input) and weight \(weight) must both have rank 4 (input [N, Cin, H, W], weight [Cout, Cin, kh, kw])"
+        }
+        if input[1] != weight[1] {
+            return "conv2d: input \(input) has \(input[1]) channels but weight \(weight) ([Cout, Cin, kh, kw]) takes \(weight[1])"
+        }
+        if let problem = commonProblem("conv2d", input: input, weight: weight, bias: bias, outChannels: weight[0],
+                                       stride: stride, padding: padding) {
+            return problem
+        }
+        if input[2] + 2 * padding < weight[2] || input[3] + 2 * padding < weight[3] {
+            return "conv2d: kernel of weight \(weight) is larger than input \(input) with padding \(padding)"
+        }
+        return nil
+    }
+
+    /// What is wrong with the transposed convolution of an input of shape `input`
+    /// (`[N, Cin, H, W]`) with a weight of shape `weight` (`[Cin, Cout, kh, kw]`), a bias of shape
+    /// `bias` and this stride, padding and output padding, as one sentence naming the shapes;
+    /// `nil` when nothing is.
+    public static func convTranspose2dProblem(input: [Int], weight: [Int], bias: [Int]?, stride: Int, padding: Int,
+                                              outputPadding: Int) -> String? {
+        guard input.count == 4 && weight.count == 4 else {
+            return "convTranspose2d: input \(input) and weight \(weight) must both have rank 4 (input [N, Cin, H, W], weight [Cin, Cout, kh, kw])"
+        }
+        if input[1] != weight[0] {
+            return "convTranspose2d: input \(input) has \(input[1]) channels but weight \(weight) ([Cin, Cout, kh, kw]) takes \(weight[0])"
+        }
+        if let problem = commonProblem("convTranspose2d", input: input, weight: weight, bias: bias, outChannels: weight[1],
+                                       stride: stride, padding: padding) {
+            return problem
+        }
+        if outputPadding < 0 || outputPadding >= stride {
+            return "convTranspose2d: output padding \(outputPadding) must be ≥ 0 and below stride \(stride)"
+        }
+        let oh = (input[2] - 1) * stride - 2 * padding + weight[2] + outputPadding
+        let ow = (input[3] - 1) * stride - 2 * padding + weight[3] + outputPadding
+        if oh < 1 || ow < 1 {
+            return "convTranspose2d: input \(input) with weight \(weight), stride \(stride) and padding \(padding) gives an empty \(oh)×\(ow) output"
+        }
+        return nil
+    }
+
+    /// The checks both convolutions share, once ranks and input channels are known to match.
+    private static func commonProblem(_ op: String, input: [Int], weight: [Int], bias: [Int]?, outChannels: Int,
+                                      stride: Int, padding: Int) -> String? {
+        if weight[2] < 1 || weight[3] < 1 { return "\(op): weight \(weight) has an empty kernel" }
+        if let bias, bias != [outChannels] {
+            return "\(op): bias \(bias) does not match weight \(weight): expected [\(outChannels)]"
+        }
+        if stride < 1 || padding < 0 { return "\(op): stride \(stride) must be ≥ 1 and padding \(padding) ≥ 0" }
+        return nil
+    }
+}
