@@ -3,7 +3,7 @@ import Latent
 
 /// `mlp`: the classifier 784-256-10 (ReLU, softmax cross-entropy, Adam 1e-3, batch 128) trained on
 /// the 60k MNIST training images through `ClassifierTraining.run`, the code `latent train
-/// classifier` runs (Classifier, Trainer, Adam, checkpoints after each epoch).
+/// classifier` runs (Classifier, TrainingLoop, valueAndGrad, Adam, checkpoints after each epoch).
 ///
 /// Training time per epoch is measured from the end of the previous epoch's bookkeeping to the
 /// last optimiser step of the epoch: shuffling, batch gathering, forward, backward and update,
