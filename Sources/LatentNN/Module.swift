@@ -13,7 +13,7 @@ public final class Buffer {
 ///
 /// Parameters (`Variable` properties), buffers (`Buffer` properties) and children (`Module`
 /// properties, optionals of modules and arrays of modules) are found by reflecting over stored
-/// properties, so a model is written as plain properties and its state can be listed, saved and
+/// properties (once, on first use: declare them with `let`), so a model is written as plain properties and its state can be listed, saved and
 /// loaded by name (`"encoder.0.weight"`), the way PyTorch's `state_dict` names it.
 ///
 /// ```swift
@@ -49,35 +49,35 @@ open class Module {
 
     /// Direct children by name. The default reflects over stored properties; containers such as
     /// `Sequential` override it to name children by position.
-    open var children: [(String, Module)] {
-        var result: [(String, Module)] = []
-        forEachStoredProperty { label, value in
-            if let m = value as? Module {
-                result.append((label, m))
-            } else if let list = value as? [Module] {
-                for (i, m) in list.enumerated() { result.append(("\(label).\(i)", m)) }
-            }
-        }
-        return result
-    }
+    open var children: [(String, Module)] { reflected.children }
 
     /// Parameters held directly by this module (not by its children).
-    open var ownParameters: [(String, Variable)] {
-        var result: [(String, Variable)] = []
-        forEachStoredProperty { label, value in
-            if let v = value as? Variable { result.append((label, v)) }
-        }
-        return result
-    }
+    open var ownParameters: [(String, Variable)] { reflected.parameters }
 
     /// Buffers held directly by this module.
-    open var ownBuffers: [(String, Buffer)] {
-        var result: [(String, Buffer)] = []
+    open var ownBuffers: [(String, Buffer)] { reflected.buffers }
+
+    /// What reflection found in this module's stored properties, found once on first use.
+    /// Training walks the tree every step (`valueAndGrad` lists the parameters), and a `Mirror`
+    /// walk per module per step cost about 6 % of an MLP epoch (0.51 against 0.48 s,
+    /// `LatentBench mlp`, three runs each). The structure of a module is fixed when it is built:
+    /// declare parameters, buffers and children with `let` (a `var` reassigned later would not be
+    /// seen; the parameters' values change freely).
+    private lazy var reflected: (children: [(String, Module)], parameters: [(String, Variable)], buffers: [(String, Buffer)]) = {
+        var children: [(String, Module)] = [], parameters: [(String, Variable)] = [], buffers: [(String, Buffer)] = []
         forEachStoredProperty { label, value in
-            if let b = value as? Buffer { result.append((label, b)) }
+            if let m = value as? Module {
+                children.append((label, m))
+            } else if let list = value as? [Module] {
+                for (i, m) in list.enumerated() { children.append(("\(label).\(i)", m)) }
+            } else if let v = value as? Variable {
+                parameters.append((label, v))
+            } else if let b = value as? Buffer {
+                buffers.append((label, b))
+            }
         }
-        return result
-    }
+        return (children, parameters, buffers)
+    }()
 
     private func forEachStoredProperty(_ body: (String, Any) -> Void) {
         var mirror: Mirror? = Mirror(reflecting: self)

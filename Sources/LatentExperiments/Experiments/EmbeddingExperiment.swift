@@ -152,11 +152,14 @@ public enum EmbeddingExperiment {
     /// Embeds the points `settings.input` names into `folder`: `embedding.npy`, `labels.npy` with
     /// labels, `metrics.json`, `embedding.png`/`.svg` (and `embedding-thumbnails.png` for
     /// images), `loss.png` for SNE/t-SNE and `pca.safetensors` for PCA.
-    public static func run(_ settings: EmbeddingSettings, in folder: RunFolder,
+    /// The folder (`folder()`) is made only once the input has loaded, so a bad input leaves no
+    /// empty run folder behind.
+    public static func run(_ settings: EmbeddingSettings, in folder: @autoclosure () throws -> RunFolder,
                            log: ExperimentLog = .silent) throws -> EmbeddingReport {
         let started = Date()
         let data = try EmbeddingData.load(settings.input)
         log.note("data: \(data.source): \(data.count) points × \(data.features)")
+        let folder = try folder()
         var embedding = try embed(data, method: settings.method, log: log)
         let y = embedding.coordinates
         if let pca = embedding.pca { try pca.save(to: folder.file("pca.safetensors")) }

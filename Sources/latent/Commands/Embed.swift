@@ -90,8 +90,8 @@ struct Embed: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let folder = try RunFolder(out, name: "embed-\(method.rawValue)")
-        let report = try EmbeddingExperiment.run(EmbeddingSettings(input: embeddingInput, method: embeddingMethod), in: folder,
+        let report = try EmbeddingExperiment.run(EmbeddingSettings(input: embeddingInput, method: embeddingMethod),
+                                                 in: try RunFolder(out, name: "embed-\(method.rawValue)"),
                                                  log: ProgressLine(quiet: quiet).log)
         print(summaryTable(report.summary))
     }
