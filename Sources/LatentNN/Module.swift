@@ -13,8 +13,9 @@ public final class Buffer {
 ///
 /// Parameters (`Variable` properties), buffers (`Buffer` properties) and children (`Module`
 /// properties, optionals of modules and arrays of modules) are found by reflecting over stored
-/// properties (once, on first use: declare them with `let`), so a model is written as plain properties and its state can be listed, saved and
-/// loaded by name (`"encoder.0.weight"`), the way PyTorch's `state_dict` names it.
+/// properties (once, on first use: declare them with `let`), so a model is written as plain
+/// properties and its state can be listed, saved and loaded by name (`"encoder.0.weight"`), the
+/// way PyTorch's `state_dict` names it.
 ///
 /// ```swift
 /// final class MLP: Module, Layer {
