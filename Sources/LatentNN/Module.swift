@@ -64,21 +64,26 @@ open class Module {
     /// `LatentBench mlp`, three runs each). The structure of a module is fixed when it is built:
     /// declare parameters, buffers and children with `let` (a `var` reassigned later would not be
     /// seen; the parameters' values change freely).
-    private lazy var reflected: (children: [(String, Module)], parameters: [(String, Variable)], buffers: [(String, Buffer)]) = {
-        var children: [(String, Module)] = [], parameters: [(String, Variable)] = [], buffers: [(String, Buffer)] = []
+    private var reflected: ModuleReflection {
+        if let r = reflectionCache as? ModuleReflection { return r }
+        let r = ModuleReflection()
         forEachStoredProperty { label, value in
             if let m = value as? Module {
-                children.append((label, m))
+                r.children.append((label, m))
             } else if let list = value as? [Module] {
-                for (i, m) in list.enumerated() { children.append(("\(label).\(i)", m)) }
+                for (i, m) in list.enumerated() { r.children.append(("\(label).\(i)", m)) }
             } else if let v = value as? Variable {
-                parameters.append((label, v))
+                r.parameters.append((label, v))
             } else if let b = value as? Buffer {
-                buffers.append((label, b))
+                r.buffers.append((label, b))
             }
         }
-        return (children, parameters, buffers)
-    }()
+        reflectionCache = r
+        return r
+    }
+
+    /// `reflected`'s result, typed as `AnyObject` so the walk that fills it sees a plain optional.
+    private var reflectionCache: AnyObject?
 
     private func forEachStoredProperty(_ body: (String, Any) -> Void) {
         var mirror: Mirror? = Mirror(reflecting: self)
@@ -178,6 +183,13 @@ open class Module {
 
     /// Clears all parameter gradients.
     public func zeroGrad() { for (_, p) in namedParameters() { p.grad = nil } }
+}
+
+/// What reflection found in a module's stored properties (see `Module.reflected`).
+final class ModuleReflection {
+    var children: [(String, Module)] = []
+    var parameters: [(String, Variable)] = []
+    var buffers: [(String, Buffer)] = []
 }
 
 /// A module that owns a random stream (dropout masks, corruption noise, sampling). The trainer

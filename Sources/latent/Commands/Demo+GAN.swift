@@ -11,11 +11,11 @@ struct GANSection: DemoSection {
         config.pack = 2
         config.seed = context.seed
         var training = GANTrainingConfig()
-        // Measured on these 8,000 images with the tour's classifier of the time (seed 1; it was
-        // trained for 8 epochs, the measuring recipe now takes 5): after 10 epochs
-        // (620 steps) the samples were still speckled (Fréchet 19.1, smallest digit share
-        // 3.5 %); after 20, strokes (14.0, every digit ≥ 5.9 %). The MLP GAN this section used
-        // before ended near 70 after 20 epochs with two digits missing, with or without pairs.
+        // Measured on these 8,000 images (seed 1): after 10 epochs (620 steps) the samples were
+        // still speckled (Fréchet 19.1, smallest digit share 3.5 %, with the 8-epoch classifier
+        // the tour had then); after 20, strokes (11.1, every digit ≥ 6.2 % with the measuring
+        // recipe's 5-epoch classifier). The MLP GAN this section used before ended near 70 after
+        // 20 epochs with two digits missing, with or without pairs.
         training.epochs = context.quick ? 2 : 20
         training.seed = context.seed
         // Measure with the classifier the tour already trained (the measuring recipe); without
