@@ -143,8 +143,9 @@ public enum GANExperiment {
         try MetricsFile.write(RunMetrics(command: GANRunSettings.command, settings: settings, epochs: run.history,
                                          results: results), to: folder.file("metrics.json"))
         try TrainingCurves.write(run.history, keys: ["d_loss", "g_loss"], title: "GAN losses per epoch", to: folder.file("loss.png"))
-        try TrainingCurves.write(run.history, keys: ["frechet_distance"], names: ["frechet_distance": "Fréchet distance"], title: "Fréchet distance (classifier features)",
-                                 yLabel: "distance", logY: true, to: folder.file("frechet.png"))
+        try TrainingCurves.write(run.history, keys: ["frechet_distance"], names: ["frechet_distance": "Fréchet distance"],
+                                 title: "Fréchet distance (classifier features)", yLabel: "distance", logY: true,
+                                 to: folder.file("frechet.png"))
         return GANReport(folder: folder, run: run, settings: settings, results: results, seconds: Date().timeIntervalSince(started))
     }
 }
