@@ -17,7 +17,9 @@ final class ProgressLine {
     func update(_ e: TrainingEvent) {
         guard !quiet else { return }
         if let summary = e.epochSummary {
-            let extras = summary.keys.filter { !["epoch", "train_loss", "elapsed_seconds", "train_seconds"].contains($0) }.sorted()
+            // The held-out figures only (the loss is already there): the whole line of every
+            // figure ran to about 330 columns for a VAE.
+            let extras = summary.keys.filter { $0.hasPrefix("test_") }.sorted()
                 .map { "\($0) \(format(summary[$0]!))" }.joined(separator: "  ")
             write("\(interactive ? "\r\u{1B}[K" : "")epoch \(e.epoch)/\(e.epochs)  loss \(format(Double(e.loss)))  \(extras)  [\(duration(e.elapsed))]\n")
             return
