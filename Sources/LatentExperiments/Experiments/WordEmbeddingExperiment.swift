@@ -185,7 +185,7 @@ public struct WordTrainingReport: Sendable {
             let objective = c.hierarchicalSoftmax ? "hierarchical softmax" : "negative \(c.negative)"
             rows = [("model", "word2vec \(kind), \(objective), \(c.vectorSize) dimensions, window \(c.window)"),
                     ("vocabulary", "\(r.vocabularySize) words (min count \(c.minCount)) of \(r.corpusWords) tokens"),
-                    ("trained on", "\(r.effectiveWords) words after subsampling, \(c.epochs) epochs, \(r.threads) threads"),
+                    ("trained on", "\(r.effectiveWords) words after subsampling, \(c.epochs) epochs, \(r.threads) thread\(r.threads == 1 ? "" : "s")"),
                     ("speed", "\(Int(r.wordsPerSecond)) words/s"),
                     ("time", "\(formatDuration(r.vocabularySeconds)) vocabulary + \(formatDuration(r.trainingSeconds)) training")]
         case .glove(let m):

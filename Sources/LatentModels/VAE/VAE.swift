@@ -100,7 +100,7 @@ public final class VAE: Module, RandomStateful {
             let shape = network == .mlp
                 ? ([inputSize] + hidden).map(String.init).joined(separator: "-") + "-(\(latentSize))-"
                     + (hidden.reversed() + [inputSize]).map(String.init).joined(separator: "-")
-                : "conv \(imageSide)×\(imageSide) → (\(latentSize))"
+                : "\(imageSide)×\(imageSide) → (\(latentSize))"
             let prior = prior == .normal ? "N(0, I) prior" : "\(priorComponents)-component Gaussian mixture prior"
             return "\(network == .mlp ? "MLP" : "Conv") VAE \(shape), \(likelihood.rawValue) decoder, \(prior)"
                 + (beta == 1 ? "" : ", β = \(beta)")

@@ -34,7 +34,7 @@ struct WordsSection: DemoSection {
                                  title: "Word vectors, first two principal components", to: folder.file("words.png"))
         let section = HTMLReport.Section(title, blocks: [
             .paragraph("Skip-gram word2vec with negative sampling (\(config.vectorSize) dimensions, window \(config.window), \(config.epochs) epochs) on the Lee background corpus shipped in Data/text: 300 news articles, \(r.corpusWords) words, \(r.vocabularySize) of them seen at least \(config.minCount) times. Words that occur in the same contexts end up with similar vectors, with no labels at all."),
-            .keyValues([("training", "\(duration(r.trainingSeconds)), \(Int(r.wordsPerSecond)) words/s on \(r.threads) threads"),
+            .keyValues([("training", "\(duration(r.trainingSeconds)), \(Int(r.wordsPerSecond)) words/s on \(r.threads) thread\(r.threads == 1 ? "" : "s")"),
                         ("vectors", "\(key)/vectors.bin and vectors.txt (word2vec formats: gensim and the C tool read them)")]),
             .table(header: ["word", "nearest neighbours (cosine)"], rows: rows),
             .image(path: "\(key)/words.png", caption: "A 2-d PCA projection of a few word vectors: topics form clusters", width: nil),
