@@ -237,7 +237,12 @@ public final class TrainingLoop {
         guard let runDirectory, let checkpointPath else { throw CheckpointError.noRun("(no run directory)") }
         guard FileManager.default.fileExists(atPath: checkpointPath) else { throw CheckpointError.noRun(runDirectory) }
         let file = try SafeTensors.read(path: checkpointPath)
-        guard let json = file.metadata[LoopState.key] else { throw CheckpointError.notLatent(checkpointPath) }
+        guard let json = file.metadata[LoopState.key] else {
+            if file.metadata["latent.resume"] != nil || file.metadata["latent.gan.resume"] != nil {
+                throw TrainingError.resumeMismatch("\(checkpointPath): written by an earlier version of Latent, whose training state this version cannot resume; its model.safetensors still loads")
+            }
+            throw CheckpointError.notLatent(checkpointPath)
+        }
         if let mine = checkpointMetadata[Checkpoint.configKey], let theirs = file.metadata[Checkpoint.configKey], mine != theirs {
             throw TrainingError.resumeMismatch("\(checkpointPath): the checkpoint holds a different model (\(theirs)) than this run (\(mine))")
         }
