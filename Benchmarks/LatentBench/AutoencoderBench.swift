@@ -49,13 +49,13 @@ enum AutoencoderBench {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let name = kind == .conv ? "conv-ae" : "deep-ae"
         print("\(name): \(config.summary), \(training.epochs) epochs, \(schedule.rawValue) schedule, \(initializer.rawValue) init")
-        let (_, trainer) = try AutoencoderTraining.run(model: config, training: training, train: train, test: test,
+        let (_, loop) = try AutoencoderTraining.run(model: config, training: training, train: train, test: test,
                                                        runDirectory: dir) { event in
             guard let s = event.epochSummary else { return }
             print("epoch \(event.epoch): \(fmt(s["train_seconds"] ?? .nan)) s, test squared error \(fmt(s["test_squared_error"] ?? .nan))")
         }
-        let seconds = trainer.history.compactMap { $0["train_seconds"] }
-        let errors = trainer.history.compactMap { $0["test_squared_error"] }
+        let seconds = loop.history.compactMap { $0["train_seconds"] }
+        let errors = loop.history.compactMap { $0["test_squared_error"] }
         let median = median(seconds)
         print("latent \(name): median \(fmt(median)) s/epoch, test squared error \(fmt(errors.last ?? .nan))")
         printResult(Output(workload: name, threads: options.threads, epochs: training.epochs, loss: loss.rawValue,

@@ -51,7 +51,7 @@ enum MLPBench {
         var epochStart = now()
         var trainSeconds: [Double] = [], overhead: [Double] = [], accuracies: [Double] = []
         var trainEnd = epochStart
-        let (_, trainer) = try ClassifierTraining.run(
+        let (_, loop) = try ClassifierTraining.run(
             model: model, training: training, train: train, test: test, runDirectory: runDirectory
         ) { event in
             if let summary = event.epochSummary {
@@ -75,7 +75,7 @@ enum MLPBench {
         printResult(Output(threads: options.threads, epochs: training.epochs, sPerEpoch: s.median,
                            epochSeconds: trainSeconds, overheadSPerEpoch: Stats(overhead).median,
                            testAccuracy: accuracy, accuracies: accuracies,
-                           trainLoss: trainer.history.last?["train_loss"] ?? .nan,
+                           trainLoss: loop.history.last?["train_loss"] ?? .nan,
                            loadBefore: loadBefore, loadAfter: loadAfter))
     }
 }

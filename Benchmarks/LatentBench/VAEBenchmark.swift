@@ -63,7 +63,7 @@ func runVAEBenchmark(_ settings: VAECommand) throws {
     // Seconds per epoch exclude the test evaluation and checkpoint, as the peer's do.
     var wall: [Double] = [], cpu: [Double] = []
     var epochStart = Date(), cpuStart = cpuSeconds()
-    let (model, trainer) = try VAETraining.run(model: config, training: training, train: train, test: test, runDirectory: dir) { event in
+    let (model, loop) = try VAETraining.run(model: config, training: training, train: train, test: test, runDirectory: dir) { event in
         if event.batch == event.batches && event.epochSummary == nil {
             wall.append(Date().timeIntervalSince(epochStart))
             cpu.append(cpuSeconds() - cpuStart)
@@ -75,7 +75,7 @@ func runVAEBenchmark(_ settings: VAECommand) throws {
             cpuStart = cpuSeconds()
         }
     }
-    let elbo = trainer.history.last?["test_negative_elbo"] ?? .nan
+    let elbo = loop.history.last?["test_negative_elbo"] ?? .nan
     var nll = Double.nan
     if iwae > 0 {
         nll = model.importanceWeightedNLL(test.inputs, samples: iwae)
