@@ -104,6 +104,31 @@ import Testing
         #expect(again.history.count == 1)
     }
 
+    @Test func corruptCheckpointsAreRefusedBeforeTheyAreUsed() throws {
+        let data = Self.blobs(64, seed: 7)
+        let dir = try Self.temporary("corrupt")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (model, loop, optimizer) = try Self.makeRun(dir)
+        #expect(throws: Stop.self) {
+            try loop.run(data, step: Self.classifierStep(model, optimizer), afterEpoch: { _ in throw Stop() })
+        }
+        let path = dir + "/checkpoint.safetensors"
+        let good = try SafeTensors.read(path: path)
+        // An optimiser moment of the wrong shape: Adam would index it by the weight's size.
+        let shrunk = good.tensors.map { ($0.name, $0.name == "optimizer/0.weight/m" ? Tensor(shape: [1]) : $0.tensor) }
+        try SafeTensors.write(tensors: shrunk, metadata: good.metadata, to: path)
+        #expect { try Self.makeRun(dir).1.resume() } throws: { error in
+            let m = "\(error)"
+            return m.contains("checkpoint.safetensors") && m.contains("0.weight/m") && m.contains("[1]")
+        }
+        // A loop state that claims an impossible number of finished epochs.
+        var metadata = good.metadata
+        metadata["latent.loop"] = metadata["latent.loop"]?.replacingOccurrences(of: "\"completedEpochs\":1", with: "\"completedEpochs\":-5")
+        #expect(metadata["latent.loop"]?.contains("-5") == true)
+        try SafeTensors.write(tensors: good.tensors.map { ($0.name, $0.tensor) }, metadata: metadata, to: path)
+        #expect { try Self.makeRun(dir).1.resume() } throws: { "\($0)".contains("-5 epochs of 3") }
+    }
+
     @Test func classifierLearnsHeldOutBlobs() throws {
         let train = Self.blobs(600, seed: 3), test = Self.blobs(300, seed: 4)
         let dir = try Self.temporary("cls")

@@ -49,7 +49,9 @@ open class Optimizer {
     /// first use). Taking it out of the dictionary leaves it uniquely referenced, so the
     /// subclass can update it in place before handing it back with `setSlot`.
     public func takeSlot(_ slot: String, key: String, shape: [Int]) -> Tensor {
-        if let t = slots.removeValue(forKey: key + "/" + slot) { return t }
+        // A slot of another shape (a checkpoint that does not belong to this model; resume
+        // refuses those) is never handed to a kernel that would index it by the parameter's size.
+        if let t = slots.removeValue(forKey: key + "/" + slot), t.shape == shape { return t }
         return Tensor(shape: shape)
     }
 

@@ -250,9 +250,34 @@ public final class TrainingLoop {
         guard loop.settings == settings else {
             throw TrainingError.resumeMismatch("\(checkpointPath): the run was started with other training settings; resume with the same flags")
         }
+        guard (0...epochs).contains(loop.completedEpochs), loop.history.count <= loop.completedEpochs + 1 else {
+            throw CheckpointError.badConfig(checkpointPath, "the loop state says \(loop.completedEpochs) epochs of \(epochs) are done, with \(loop.history.count) recorded")
+        }
         try state.restore(from: checkpointPath)
+        try checkOptimizerSlots(path: checkpointPath)
         history = loop.history
         completedEpochs = loop.completedEpochs
+    }
+}
+
+extension TrainingLoop {
+    /// Every optimiser slot restored from `path` belongs to a parameter of a registered module and
+    /// has its shape (a slot of another shape would be indexed out of bounds by the update).
+    func checkOptimizerSlots(path: String) throws {
+        var shapes: [String: [Int]] = [:]
+        for (name, module) in state.modules {
+            for (p, v) in module.namedParameters(prefix: name.isEmpty ? "" : name + ".") { shapes[p] = v.shape }
+        }
+        for case let optimizer as Optimizer in state.components {
+            for (key, tensor) in optimizer.slots {
+                guard let slash = key.lastIndex(of: "/"), let shape = shapes[String(key[..<slash])] else {
+                    throw CheckpointError.mismatch(path, "optimiser state '\(key)' belongs to no parameter of the model")
+                }
+                guard tensor.shape == shape else {
+                    throw CheckpointError.mismatch(path, "optimiser state '\(key)' has shape \(tensor.shape), its parameter \(shape)")
+                }
+            }
+        }
     }
 }
 

@@ -69,19 +69,22 @@ public struct TrainingStateReader {
 /// `generator.0.weight` when registered as "generator"), so `safetensors.torch.load_file` reads a
 /// checkpoint like a model file; every other component's tensors live under `<name>/…`.
 public final class TrainingState {
-    private var components: [(name: String, component: any TrainingStateComponent, isModule: Bool)] = []
+    private var entries: [(name: String, component: any TrainingStateComponent, isModule: Bool)] = []
 
     public init() {}
 
     /// Adds a component under `name` (unique within the state).
     public func register(_ component: any TrainingStateComponent, as name: String) {
-        precondition(!components.contains { $0.name == name }, "TrainingState: '\(name)' registered twice")
-        components.append((name, component, component is Module))
+        precondition(!entries.contains { $0.name == name }, "TrainingState: '\(name)' registered twice")
+        entries.append((name, component, component is Module))
     }
+
+    /// Every registered component, in registration order.
+    public var components: [any TrainingStateComponent] { entries.map(\.component) }
 
     /// The modules registered, by name.
     public var modules: [(String, Module)] {
-        components.compactMap { entry in (entry.component as? Module).map { (entry.name, $0) } }
+        entries.compactMap { entry in (entry.component as? Module).map { (entry.name, $0) } }
     }
 
     private func prefix(of entry: (name: String, component: any TrainingStateComponent, isModule: Bool)) -> String {
@@ -92,7 +95,7 @@ public final class TrainingState {
     public func save(to path: String, metadata: [String: String]) throws {
         var tensors: [(String, Tensor)] = []
         var values: [String: String] = [:]
-        for entry in components {
+        for entry in entries {
             var writer = TrainingStateWriter(prefix: prefix(of: entry))
             try entry.component.saveState(to: &writer)
             tensors += writer.tensors
@@ -112,7 +115,7 @@ public final class TrainingState {
         let values = try Checkpoint.config([String: String].self, from: json, path: path)
         var tensors: [String: Tensor] = [:]
         for t in file.tensors { tensors[t.name] = t.tensor }
-        for entry in components {
+        for entry in entries {
             try entry.component.loadState(from: TrainingStateReader(prefix: prefix(of: entry), tensors: tensors,
                                                                     values: values, path: path))
         }
