@@ -148,6 +148,21 @@ import Testing
         #expect(Swift.abs(g[0] - 0.6) < 1e-5 && Swift.abs(g[1] - 0.8) < 1e-5)
     }
 
+    @Test func flatBufferLaysGradientsEndToEndAndWritesBack() {
+        let a = Variable(Tensor([0, 0, 0]), requiresGrad: true), b = Variable(Tensor(shape: [2, 2]), requiresGrad: true)
+        var gradients = Gradients(parameters: [.init(name: "a", parameter: a, gradient: Tensor([1, 2, 3])),
+                                               .init(name: "b", parameter: b, gradient: Tensor(shape: [2, 2], scalars: [4, 5, 6, 7]))])
+        var buffer = Tensor(shape: [0])
+        gradients.withFlatBuffer(&buffer) { flat in
+            #expect(Array(flat) == [1, 2, 3, 4, 5, 6, 7])
+            for i in flat.indices { flat[i] *= 10 }      // what an all-reduce sum over ten workers would leave
+        }
+        #expect(gradients["a"]!.scalars == [10, 20, 30] && gradients["b"]!.shape == [2, 2] && gradients["b"]!.scalars == [40, 50, 60, 70])
+        let storage = buffer.unsafeBaseAddress
+        gradients.withFlatBuffer(&buffer) { _ in }
+        #expect(buffer.unsafeBaseAddress == storage, "the buffer is reused, not reallocated")
+    }
+
     @Test func tinyMLPOverfits64Samples() throws {
         var rng = RandomGenerator(seed: 11)
         let x = Tensor.normal([64, 10], using: &rng)

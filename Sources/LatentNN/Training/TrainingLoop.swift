@@ -253,7 +253,7 @@ public final class TrainingLoop {
         guard (0...epochs).contains(loop.completedEpochs), loop.history.count <= loop.completedEpochs + 1 else {
             throw CheckpointError.badConfig(checkpointPath, "the loop state says \(loop.completedEpochs) epochs of \(epochs) are done, with \(loop.history.count) recorded")
         }
-        try state.restore(from: checkpointPath)
+        try state.restore(from: file, path: checkpointPath)
         try checkOptimizerSlots(path: checkpointPath)
         history = loop.history
         completedEpochs = loop.completedEpochs

@@ -110,7 +110,12 @@ public final class TrainingState {
     /// Restores every component from `path`; returns the file's metadata.
     @discardableResult
     public func restore(from path: String) throws -> [String: String] {
-        let file = try SafeTensors.read(path: path)
+        try restore(from: try SafeTensors.read(path: path), path: path)
+    }
+
+    /// Restores every component from `file`, already read from `path`; returns its metadata.
+    @discardableResult
+    public func restore(from file: SafeTensorsFile, path: String) throws -> [String: String] {
         guard let json = file.metadata[Self.valuesKey] else { throw CheckpointError.notLatent(path) }
         let values = try Checkpoint.config([String: String].self, from: json, path: path)
         var tensors: [String: Tensor] = [:]

@@ -82,10 +82,10 @@ public struct Gradients {
         try body(UnsafeMutableBufferPointer(start: flat, count: total))
         offset = 0
         for i in parameters.indices {
-            let n = parameters[i].gradient.count
-            parameters[i].gradient = Tensor(shape: parameters[i].gradient.shape,
-                                            scalars: Array(UnsafeBufferPointer(start: flat + offset, count: n)))
-            offset += n
+            let g = Tensor(uninitializedShape: parameters[i].gradient.shape)
+            g.unsafeBaseAddress.update(from: flat + offset, count: g.count)
+            parameters[i].gradient = g
+            offset += g.count
         }
     }
 }
