@@ -55,8 +55,21 @@ extension RunSettingsFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ExperimentError("\(path): missing; --resume needs a run folder made by `latent \(command)`")
         }
-        do { return try JSONDecoder().decode(Self.self, from: data) } catch {
+        do { return try JSONDecoder().decode(Self.self, from: data) } catch let error as DecodingError {
+            throw ExperimentError("\(path): not a run of `latent \(command)` (\(Self.reason(error)))")
+        } catch {
             throw ExperimentError("\(path): not a run of `latent \(command)`: \(error)")
+        }
+    }
+
+    /// What a decoding error means, in a few words with the JSON path.
+    static func reason(_ error: DecodingError) -> String {
+        func at(_ path: [CodingKey]) -> String { path.isEmpty ? "" : " at " + path.map(\.stringValue).joined(separator: ".") }
+        switch error {
+        case .keyNotFound(let key, let c): return "no '\(key.stringValue)'\(at(c.codingPath))"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "unexpected value\(at(c.codingPath))"
+        case .dataCorrupted(let c): return "malformed JSON\(at(c.codingPath))"
+        @unknown default: return "\(error)"
         }
     }
 
