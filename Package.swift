@@ -21,6 +21,9 @@ let package = Package(
         .systemLibrary(name: "CLatentZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLatentFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CLatentDNNL", providers: [.apt(["libdnnl-dev"])]),
+        // Open MPI, for data-parallel training under `mpirun` (linked always; initialised only
+        // when the process was launched by mpirun or asked with --distributed mpi).
+        .systemLibrary(name: "CLatentMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "LatentTensor", dependencies: ["CLatentBLAS", "CLatentDNNL"], swiftSettings: kernelFlags),
         .target(name: "LatentIO", dependencies: ["LatentTensor", "CLatentZlib"],
                 swiftSettings: kernelFlags),
@@ -41,9 +44,11 @@ let package = Package(
         .target(name: "LatentExperiments",
                 dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentManifold", "LatentText"],
                 swiftSettings: kernelFlags),
+        // Data-parallel training across processes: the Open MPI communicator.
+        .target(name: "LatentDistributed", dependencies: ["LatentNN", "CLatentMPI"]),
         .target(name: "Latent",
                 dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentManifold", "LatentText",
-                               "LatentExperiments"]),
+                               "LatentExperiments", "LatentDistributed"]),
         .executableTarget(name: "latent",
                           dependencies: ["Latent",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -7,3 +7,4 @@
 @_exported import LatentManifold
 @_exported import LatentText
 @_exported import LatentExperiments
+@_exported import LatentDistributed

@@ -1,5 +1,6 @@
 import Foundation
 import LatentIO
+import LatentNN
 
 /// A run's output folder: made on demand, holding `run.json` (the settings, so `--resume DIR`
 /// needs no other flag), checkpoints, `metrics.json` and pictures.
@@ -33,6 +34,22 @@ public struct RunFolder: Sendable {
 
     /// The user-facing model file.
     public var modelPath: String { file("model.safetensors") }
+
+    nonisolated(unsafe) private static var scratch: [String] = []
+
+    /// The folder a rank other than 0 of a data-parallel run writes into instead of the run's:
+    /// private, temporary, removed by `removeScratchFolders` at exit. Only rank 0 writes the run.
+    public static func scratch(rank: Int) throws -> RunFolder {
+        let path = NSTemporaryDirectory() + "latent-rank\(rank)-\(ProcessInfo.processInfo.processIdentifier)"
+        scratch.append(path)
+        return try RunFolder(path, name: "scratch")
+    }
+
+    /// Removes the scratch folders this process made.
+    public static func removeScratchFolders() {
+        for path in scratch { try? FileManager.default.removeItem(atPath: path) }
+        scratch = []
+    }
 }
 
 /// Settings saved as `run.json` in a run folder, so a run can be resumed from the folder alone.
@@ -75,8 +92,36 @@ extension RunSettingsFile {
 
     /// The settings of a fresh run (`fresh`, written to a new folder at `out`) or of the run saved
     /// in `resume` (its own settings win: they are what its checkpoint was made with).
+    ///
+    /// In a data-parallel run rank 0 does this; the other ranks get a scratch folder and, when
+    /// resuming, rank 0's settings (they need not see the run folder).
     public static func start(fresh: @autoclosure () throws -> Self, out: String?, resume: String?,
                              name: String) throws -> (settings: Self, folder: RunFolder) {
+        let communicator = DataParallel.communicator
+        guard communicator.size > 1 else { return try startHere(fresh: try fresh(), out: out, resume: resume, name: name) }
+        if communicator.isPrimary {
+            let started: (settings: Self, folder: RunFolder), message: [UInt8]
+            do {
+                started = try startHere(fresh: try fresh(), out: out, resume: resume, name: name)
+                message = Array(try JSONEncoder().encode(started.settings))
+            } catch {
+                _ = communicator.broadcast([], root: 0)  // tells the other ranks to stop
+                throw error
+            }
+            _ = communicator.broadcast(message, root: 0)
+            return started
+        }
+        let received = communicator.broadcast([], root: 0)
+        guard !received.isEmpty else { throw DistributedError.peerFailed }
+        // A resumed run's settings are rank 0's (the run folder may be out of this rank's sight); a
+        // fresh run's are this rank's own, and the training loop checks that they agree with rank 0's.
+        let settings = resume == nil ? try fresh() : try JSONDecoder().decode(Self.self, from: Data(received))
+        return (settings, try RunFolder.scratch(rank: communicator.rank))
+    }
+
+    /// `start` in this process alone.
+    private static func startHere(fresh: @autoclosure () throws -> Self, out: String?, resume: String?,
+                                  name: String) throws -> (settings: Self, folder: RunFolder) {
         if let resume {
             let settings = try read(runDirectory: resume)
             return (settings, try RunFolder(resume, name: name))

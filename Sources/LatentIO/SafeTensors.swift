@@ -67,6 +67,9 @@ public enum SafeTensors {
         try parse(bytes: FileBytes.read(path), path: path)
     }
 
+    /// The raw bytes of the file at `path` (to send to other processes before parsing).
+    public static func readBytes(path: String) throws -> [UInt8] { try FileBytes.read(path) }
+
     /// Writes `tensors` as F32 in the given order, with `metadata` under `__metadata__`, atomically.
     ///
     /// - Throws: `.invalidValue` for an empty, duplicate or reserved name; `.io` if writing fails.
@@ -115,8 +118,8 @@ public enum SafeTensors {
         try AtomicFile.write(out, to: path)
     }
 
-    /// Parses the bytes of a safetensors file; `path` only names the source in errors.
-    static func parse(bytes: [UInt8], path: String) throws -> SafeTensorsFile {
+    /// Parses safetensors bytes already in memory (`path` names them in errors).
+    public static func parse(bytes: [UInt8], path: String) throws -> SafeTensorsFile {
         guard bytes.count >= 8 else {
             throw LatentIOError.truncated(path, what: "the 8-byte header length needs 8 bytes but the file has \(bytes.count)",
                                           expected: 8, got: bytes.count)

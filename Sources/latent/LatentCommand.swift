@@ -17,6 +17,20 @@ struct LatentCommand: ParsableCommand {
 
     static func main() {
         BLASEnvironment.prepare()
-        main(nil)
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            // Under mpirun every rank parses the same flags: one copy of a usage error is enough.
+            if let rank = DistributedLaunch.environmentRank, rank != 0 { exit(withError: ExitCode.validationFailure) }
+            exit(withError: error)
+        }
+        do {
+            if let training = command as? any TrainingCommand { try DistributedLaunch.start(training.output.distributed) }
+            try command.run()
+            DistributedLaunch.finish()
+        } catch {
+            DistributedLaunch.fail(error)
+        }
     }
 }

@@ -12,23 +12,37 @@ public enum Corruption: Codable, Sendable, Equatable {
     /// Each pixel set to 0 or 1 (equally likely) with probability p.
     case saltAndPepper(probability: Float)
 
-    /// A corrupted copy of `x`.
+    /// A corrupted copy of `x` (examples along axis 0). Every element takes one draw from `rng`,
+    /// whatever its value, so the noise of a row depends only on the generator; in a data-parallel
+    /// step it is the noise a single process would draw for that row (`ExampleShard`).
     public func apply(_ x: Tensor, using rng: inout RandomGenerator) -> Tensor {
+        if case .none = self { return x }
+        let rowShape = Array(x.shape.dropFirst())
+        let noise = ExampleShard.draw(rows: x.shape.first ?? 1) { rows in
+            var u = Tensor(uninitializedShape: x.shape.isEmpty ? [] : [rows] + rowShape)
+            u.withUnsafeMutableBufferPointer { p in
+                if case .gaussian = self {
+                    for i in p.indices { p[i] = rng.nextNormal() }
+                } else {
+                    for i in p.indices { p[i] = rng.nextFloat() }
+                }
+            }
+            return u
+        }
         var out = x
-        switch self {
-        case .none:
-            return x
-        case .gaussian(let std):
-            out.withUnsafeMutableBufferPointer { p in
-                for i in p.indices { p[i] = Swift.min(Swift.max(p[i] + std * rng.nextNormal(), 0), 1) }
-            }
-        case .masking(let prob):
-            out.withUnsafeMutableBufferPointer { p in
-                for i in p.indices where rng.nextFloat() < prob { p[i] = 0 }
-            }
-        case .saltAndPepper(let prob):
-            out.withUnsafeMutableBufferPointer { p in
-                for i in p.indices where rng.nextFloat() < prob { p[i] = rng.nextFloat() < 0.5 ? 0 : 1 }
+        out.withUnsafeMutableBufferPointer { p in
+            noise.withUnsafeBufferPointer { u in
+                switch self {
+                case .none:
+                    break
+                case .gaussian(let std):
+                    for i in p.indices { p[i] = Swift.min(Swift.max(p[i] + std * u[i], 0), 1) }
+                case .masking(let prob):
+                    for i in p.indices where u[i] < prob { p[i] = 0 }
+                case .saltAndPepper(let prob):
+                    // u < p/2: pepper (0); p/2 ≤ u < p: salt (1): each with probability p/2.
+                    for i in p.indices where u[i] < prob { p[i] = u[i] < prob / 2 ? 0 : 1 }
+                }
             }
         }
         return out

@@ -74,7 +74,7 @@ public final class GANStep {
         guard roundEnds else { return report }
         var generatorLoss = 0.0
         for j in 0..<config.generatorSteps {
-            let f = j == 0 ? fake : gan.generator(Variable(gan.generator.samplePrior(count: config.batchSize, using: &noise.generator)))
+            let f = j == 0 ? fake : gan.generator(Variable(gan.generator.samplePrior(count: real.shape[0], using: &noise.generator)))
             let (gLoss, gGradients) = valueAndGrad(gan, parameters: gan.generator.trainableParameters(prefix: "generator.")) {
                 config.loss.generatorLoss(fake: gan.discriminator(f))
             }

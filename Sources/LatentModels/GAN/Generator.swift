@@ -31,9 +31,10 @@ public final class Generator: Module, Layer {
         return network(z)
     }
 
-    /// `count` codes from the standard normal prior N(0, I).
+    /// `count` codes from the standard normal prior N(0, I) (in a data-parallel step, this
+    /// worker's rows of the codes a single process would draw: `ExampleShard`).
     public func samplePrior(count: Int, using rng: inout RandomGenerator) -> Tensor {
-        Tensor.normal([count, latentSize], using: &rng)
+        ExampleShard.draw(rows: count) { Tensor.normal([$0, latentSize], using: &rng) }
     }
 
     /// Generates from `codes` `[N, latentSize]` in evaluation mode, without gradients, in batches.

@@ -175,7 +175,8 @@ public final class VAE: Module, RandomStateful {
     /// z = μ + exp(½ log σ²) ⊙ ε with ε drawn from `rng`; returns z and ε.
     public func reparameterize(mean: Variable, logVariance: Variable,
                                using rng: inout RandomGenerator) -> (z: Variable, noise: Tensor) {
-        let eps = Tensor.normal(mean.shape, using: &rng)
+        let d = mean.shape[1]
+        let eps = ExampleShard.draw(rows: mean.shape[0]) { Tensor.normal([$0, d], using: &rng) }
         return (mean + (logVariance * 0.5).exp() * Variable(eps), eps)
     }
 

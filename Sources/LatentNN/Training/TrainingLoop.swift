@@ -81,6 +81,9 @@ public final class TrainingLoop {
     public private(set) var completedEpochs = 0
     /// Evaluate once before the first step (history entry with "epoch" 0) on a fresh run.
     public var evaluatesBeforeTraining = false
+    /// The ranks of a data-parallel run (`DataParallel.communicator` when the loop is made): each
+    /// computes its shard of every global batch, and only rank 0 writes the checkpoint.
+    public var communicator: any Communicator = DataParallel.communicator
     /// The settings JSON a resume must match.
     private let settings: String
     private var schedules: [(optimizer: Optimizer, schedule: LearningRateSchedule, base: Float)] = []
@@ -150,6 +153,7 @@ public final class TrainingLoop {
         let perEpoch = batchesPerEpoch(count: first.count)
         let totalSteps = perEpoch * epochs
         let modules = state.modules.map(\.1)
+        try checkRanks(data)
         let start = Date()
         var samplesSeen = 0, stepsThisRun = 0
         if evaluatesBeforeTraining && completedEpochs == 0 && history.isEmpty {
@@ -170,15 +174,21 @@ public final class TrainingLoop {
                 for s in schedules {
                     s.optimizer.learningRate = s.schedule.rate(base: s.base, step: s.optimizer.stepCount, totalSteps: totalSteps)
                 }
-                let batches = streams.indices.map { streams[$0].next() }
-                let report = try step(TrainingStep(batches: batches, epoch: epoch, index: b + 1, globalStep: globalStep))
+                let global = streams.indices.map { streams[$0].next() }
+                let shard = ExampleShard.of(total: global[0].indices.count, rank: communicator.rank, size: communicator.size)
+                let batches = communicator.size == 1 ? global : global.map { Self.rows($0, of: shard) }
+                let current = TrainingStep(batches: batches, epoch: epoch, index: b + 1, globalStep: globalStep)
+                let report = try communicator.size == 1 ? step(current) : ExampleShard.$current.withValue(shard) { try step(current) }
+                // Each rank's figures are means over its shard; weighted by the shard's share they
+                // add up, over the ranks, to the global batch's mean.
+                let weight = Double(shard.weight)
                 for (name, value) in report.figures {
                     guard value.isFinite else { throw TrainingError.nonFinite(epoch: epoch, batch: b + 1, loss: Float(value)) }
                     if sums[name] == nil { order.append(name) }
-                    sums[name, default: (0, 0)].total += value
+                    sums[name, default: (0, 0)].total += value * weight
                     sums[name, default: (0, 0)].count += 1
                 }
-                samplesSeen += batches[0].indices.count
+                samplesSeen += global[0].indices.count
                 stepsThisRun += 1
                 let elapsed = Date().timeIntervalSince(start)
                 onEvent(TrainingEvent(epoch: epoch, epochs: epochs, batch: b + 1, batches: perEpoch,
@@ -188,6 +198,10 @@ public final class TrainingLoop {
                                       epochSummary: nil))
             }
             let trainSeconds = Date().timeIntervalSince(epochStart)
+            if communicator.size > 1 {
+                let totals = communicator.allReduceSum(order.map { sums[$0]?.total ?? 0 })
+                for (name, total) in zip(order, totals) { sums[name]?.total = total }
+            }
             var figures = try evaluated(modules) { try evaluate(epoch) }
             for name in order { if let s = sums[name] { figures[name] = s.total / Double(Swift.max(s.count, 1)) } }
             figures["epoch"] = Double(epoch)
@@ -223,7 +237,7 @@ public final class TrainingLoop {
     /// Writes every registered component and the loop's own state to `checkpoint.safetensors`,
     /// atomically. Does nothing without a run directory.
     public func saveCheckpoint() throws {
-        guard let checkpointPath else { return }
+        guard let checkpointPath, communicator.isPrimary else { return }
         var metadata = checkpointMetadata
         metadata[LoopState.key] = try Checkpoint.encodeJSON(LoopState(completedEpochs: completedEpochs, history: history,
                                                                       settings: settings))
@@ -235,8 +249,7 @@ public final class TrainingLoop {
     /// equal this loop's.
     public func resume() throws {
         guard let runDirectory, let checkpointPath else { throw CheckpointError.noRun("(no run directory)") }
-        guard FileManager.default.fileExists(atPath: checkpointPath) else { throw CheckpointError.noRun(runDirectory) }
-        let file = try SafeTensors.read(path: checkpointPath)
+        let file = try SafeTensors.parse(bytes: try readCheckpoint(runDirectory: runDirectory, path: checkpointPath), path: checkpointPath)
         guard let json = file.metadata[LoopState.key] else {
             if file.metadata["latent.resume"] != nil || file.metadata["latent.gan.resume"] != nil {
                 throw TrainingError.resumeMismatch("\(checkpointPath): written by an earlier version of Latent, whose training state this version cannot resume; its model.safetensors still loads")
@@ -261,6 +274,57 @@ public final class TrainingLoop {
 }
 
 extension TrainingLoop {
+    /// The checkpoint's bytes: read by rank 0 and sent to every rank, so the other ranks need not
+    /// see the run folder (other hosts, or a folder only rank 0 writes).
+    func readCheckpoint(runDirectory: String, path: String) throws -> [UInt8] {
+        guard communicator.size > 1 else {
+            guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError.noRun(runDirectory) }
+            return try SafeTensors.readBytes(path: path)
+        }
+        var bytes: [UInt8] = [], failure: Error?
+        if communicator.isPrimary {
+            do {
+                guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError.noRun(runDirectory) }
+                bytes = try SafeTensors.readBytes(path: path)
+            } catch { failure = error }
+        }
+        // An empty message tells the other ranks that rank 0 failed (it throws its own error).
+        let received = communicator.broadcast(bytes, root: 0)
+        if let failure { throw failure }
+        guard !received.isEmpty else { throw DistributedError.peerFailed }
+        return received
+    }
+
+    /// Before a data-parallel run: every rank has the same settings and data, and every batch
+    /// (the last, partial one too) has at least one example per rank.
+    func checkRanks(_ data: [Dataset]) throws {
+        let size = communicator.size
+        guard size > 1 else { return }
+        var fingerprint = Fingerprint()
+        fingerprint.add(settings)
+        fingerprint.add(epochs)
+        fingerprint.add(batchSize)
+        try communicator.checkAgreement(on: "training settings", fingerprint: fingerprint.bytes)
+        var dataPrint = Fingerprint()
+        for d in data { dataPrint.add(d) }
+        try communicator.checkAgreement(on: "training data", fingerprint: dataPrint.bytes)
+        guard batchSize >= size else {
+            throw DistributedError.unsplittable("a batch of \(batchSize) cannot be split across \(size) ranks")
+        }
+        for (i, d) in data.enumerated() where !dropLast {
+            let last = d.count % batchSize
+            if last > 0 && last < size {
+                throw DistributedError.unsplittable("the last batch of dataset \(i + 1) has \(last) example\(last == 1 ? "" : "s"), fewer than the \(size) ranks; use a batch size that leaves more")
+            }
+        }
+    }
+
+    /// Rows `shard` of a global batch.
+    static func rows(_ batch: Dataset.Batch, of shard: ExampleShard) -> Dataset.Batch {
+        let range = shard.offset..<(shard.offset + shard.count)
+        return (batch.inputs.rows(range), batch.labels.isEmpty ? [] : Array(batch.labels[range]), Array(batch.indices[range]))
+    }
+
     /// Every optimiser slot restored from `path` belongs to a parameter of a registered module and
     /// has its shape (a slot of another shape would be indexed out of bounds by the update).
     func checkOptimizerSlots(path: String) throws {

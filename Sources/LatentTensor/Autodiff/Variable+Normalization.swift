@@ -95,9 +95,14 @@ extension Variable {
         guard training, p > 0 else { return self }
         precondition(p < 1, "dropout: probability \(p) must be below 1")
         let keep = 1 - p, scale = 1 / keep
-        var mask = Tensor(uninitializedShape: shape)
-        mask.withUnsafeMutableBufferPointer { m in
-            for i in m.indices { m[i] = rng.nextFloat() < keep ? scale : 0 }
+        // One mask row per example, drawn as a single process would for the whole batch.
+        let rowShape = Array(shape.dropFirst())
+        let mask = ExampleShard.draw(rows: shape.isEmpty ? 1 : shape[0]) { rows in
+            var m = Tensor(uninitializedShape: shape.isEmpty ? [] : [rows] + rowShape)
+            m.withUnsafeMutableBufferPointer { m in
+                for i in m.indices { m[i] = rng.nextFloat() < keep ? scale : 0 }
+            }
+            return m
         }
         return Variable.record(value * mask, parents: [self]) { g in [g * mask] }
     }

@@ -12,7 +12,7 @@ enum NoiseKind: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// `latent train autoencoder`: the autoencoder family on MNIST.
-struct TrainAutoencoder: ParsableCommand {
+struct TrainAutoencoder: TrainingCommand {
     static let configuration = CommandConfiguration(
         commandName: "autoencoder",
         abstract: "Train an autoencoder on MNIST (deep, sparse, denoising, dropout, conv or linear).",

@@ -3,7 +3,7 @@ import Foundation
 import Latent
 
 /// `latent train classifier`: an MLP on MNIST (default 784-256-10, Adam 1e-3, batch 128).
-struct TrainClassifier: ParsableCommand {
+struct TrainClassifier: TrainingCommand {
     static let configuration = CommandConfiguration(
         commandName: "classifier",
         abstract: "Train an MLP classifier on MNIST.",

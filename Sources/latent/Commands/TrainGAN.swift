@@ -6,7 +6,7 @@ extension GAN.Kind: ExpressibleByArgument {}
 extension GANLoss: ExpressibleByArgument {}
 
 /// `latent train gan`: an MLP GAN or the dcgan pair on MNIST, measured after every epoch.
-struct TrainGAN: ParsableCommand {
+struct TrainGAN: TrainingCommand {
     static let configuration = CommandConfiguration(
         commandName: "gan",
         abstract: "Train a generative adversarial network on MNIST.",

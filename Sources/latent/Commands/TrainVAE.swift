@@ -8,7 +8,7 @@ extension VAE.Config.Prior: ExpressibleByArgument {}
 
 /// `latent train vae`: a variational autoencoder on MNIST (default: the `vae` workload,
 /// 784-400-(20)-400-784, Bernoulli decoder, 𝒩(0, I) prior, Adam 1e-3, batch 128).
-struct TrainVAE: ParsableCommand {
+struct TrainVAE: TrainingCommand {
     static let configuration = CommandConfiguration(
         commandName: "vae",
         abstract: "Train a variational autoencoder on MNIST.",

@@ -52,7 +52,15 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Option(help: "Data-parallel training: auto (MPI when started by mpirun), mpi or none.")
+    var distributed: DistributedMode = .auto
+
     func validate() throws {
         if resume != nil && out != nil { throw ValidationError("--resume continues in its own folder; do not pass --out with it.") }
     }
+}
+
+/// Commands that train, and can therefore run as ranks of `mpirun`.
+protocol TrainingCommand: ParsableCommand {
+    var output: RunOptions { get }
 }

@@ -12,7 +12,8 @@ final class ProgressLine {
     private var lastDraw = Date.distantPast
     private let quiet: Bool
 
-    init(quiet: Bool = false) { self.quiet = quiet }
+    /// Quiet on every rank but 0 of a data-parallel run.
+    init(quiet: Bool = false) { self.quiet = quiet || !DataParallel.isPrimary }
 
     func update(_ e: TrainingEvent) {
         guard !quiet else { return }
