@@ -2,7 +2,8 @@
 # Installs what building and testing Latent needs on a fresh Debian machine, only when missing:
 # OpenBLAS (cblas + LAPACK), oneDNN (its sgemm), FFTW (single precision, for FFT-accelerated t-SNE) and zlib headers
 # for the build; numpy and safetensors for the test that loads a Latent checkpoint in Python,
-# gensim for the test that loads Latent's word vectors.
+# gensim for the test that loads Latent's word vectors; Open MPI (library and mpirun) for data-parallel
+# training.
 # Safe to run repeatedly.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev)
 pkg-config --exists fftw3f 2>/dev/null || need_apt+=(libfftw3-dev)
 [ -f /usr/include/dnnl.h ] || need_apt+=(libdnnl-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+pkg-config --exists ompi-c 2>/dev/null || need_apt+=(libopenmpi-dev)
+command -v mpirun >/dev/null || need_apt+=(openmpi-bin)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "bootstrap: installing ${need_apt[*]}" >&2

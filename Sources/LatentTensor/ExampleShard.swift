@@ -8,7 +8,7 @@
 /// row count draws the whole global batch's noise (every worker's generator advances exactly as a
 /// single process's does) and keeps this worker's rows. Outside a data-parallel step it is a
 /// plain draw.
-public struct ExampleShard: Sendable, Equatable {
+public struct ExampleShard: Sendable {
     /// The first global row of this worker's shard.
     public let offset: Int
     /// Rows in this worker's shard.
@@ -16,10 +16,19 @@ public struct ExampleShard: Sendable, Equatable {
     /// Rows in the global batch.
     public let total: Int
 
-    public init(offset: Int, count: Int, total: Int) {
+    /// Synchronised batch normalisation (PyTorch's SyncBatchNorm), when set: an element-wise sum
+    /// over the ranks, with which batch norm in a training step uses the statistics of the global
+    /// batch instead of this shard's (one all-reduce of per-channel sums in the forward pass, one
+    /// of gradient sums in the backward pass). Nil by default, as in DDP: each rank normalises its
+    /// own shard.
+    public var synchronizeStatistics: (@Sendable (UnsafeMutableBufferPointer<Double>) -> Void)?
+
+    public init(offset: Int, count: Int, total: Int,
+                synchronizeStatistics: (@Sendable (UnsafeMutableBufferPointer<Double>) -> Void)? = nil) {
         self.offset = offset
         self.count = count
         self.total = total
+        self.synchronizeStatistics = synchronizeStatistics
     }
 
     /// This worker's share of the global batch, `count / total`: the weight of its mean loss (and
@@ -46,3 +55,4 @@ public struct ExampleShard: Sendable, Equatable {
         return generate(shard.total).rows(shard.offset..<(shard.offset + shard.count))
     }
 }
+

@@ -26,7 +26,7 @@ struct LatentCommand: ParsableCommand {
             exit(withError: error)
         }
         do {
-            if let training = command as? any TrainingCommand { try DistributedLaunch.start(training.output.distributed) }
+            if let training = command as? any TrainingCommand { try DistributedLaunch.start(training.output) }
             try command.run()
             DistributedLaunch.finish()
         } catch {

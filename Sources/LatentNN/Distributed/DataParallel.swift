@@ -23,11 +23,17 @@ public enum DataParallel {
     public static var isPrimary: Bool { current.rank == 0 }
 
     /// Makes `communicator` the process's and installs the gradient all-reduce for every
-    /// optimiser created afterwards.
-    public static func start(_ communicator: any Communicator) {
+    /// optimiser created afterwards. `syncBatchNorm` normalises every batch-norm layer in a
+    /// training step with the global batch's statistics (PyTorch's SyncBatchNorm); by default each
+    /// rank normalises its own shard, as DDP does.
+    public static func start(_ communicator: any Communicator, syncBatchNorm: Bool = false) {
         current = communicator
         GradientSynchronization.shared = communicator.size > 1 ? AllReduceGradients(communicator) : LocalGradients()
+        synchronizesBatchNorm = syncBatchNorm
     }
+
+    /// Whether training loops made from now on synchronise batch norm across the ranks.
+    nonisolated(unsafe) public private(set) static var synchronizesBatchNorm = false
 }
 
 /// Sums gradients over the ranks of a data-parallel run in one all-reduce of one flat buffer.

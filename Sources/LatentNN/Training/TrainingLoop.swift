@@ -84,6 +84,9 @@ public final class TrainingLoop {
     /// The ranks of a data-parallel run (`DataParallel.communicator` when the loop is made): each
     /// computes its shard of every global batch, and only rank 0 writes the checkpoint.
     public var communicator: any Communicator = DataParallel.communicator
+    /// Whether batch norm in a step uses the global batch's statistics rather than the shard's
+    /// (`ExampleShard.synchronizeStatistics`); off by default, as in PyTorch's DDP.
+    public var synchronizesBatchNorm = DataParallel.synchronizesBatchNorm
     /// The settings JSON a resume must match.
     private let settings: String
     private var schedules: [(optimizer: Optimizer, schedule: LearningRateSchedule, base: Float)] = []
@@ -175,7 +178,8 @@ public final class TrainingLoop {
                     s.optimizer.learningRate = s.schedule.rate(base: s.base, step: s.optimizer.stepCount, totalSteps: totalSteps)
                 }
                 let global = streams.indices.map { streams[$0].next() }
-                let shard = ExampleShard.of(total: global[0].indices.count, rank: communicator.rank, size: communicator.size)
+                var shard = ExampleShard.of(total: global[0].indices.count, rank: communicator.rank, size: communicator.size)
+                if synchronizesBatchNorm { shard.synchronizeStatistics = { [communicator] in communicator.allReduceSum($0) } }
                 let batches = communicator.size == 1 ? global : global.map { Self.rows($0, of: shard) }
                 let current = TrainingStep(batches: batches, epoch: epoch, index: b + 1, globalStep: globalStep)
                 let report = try communicator.size == 1 ? step(current) : ExampleShard.$current.withValue(shard) { try step(current) }

@@ -17,14 +17,27 @@ extension Variable {
         let m = n * s
         var mean = [Float](repeating: 0, count: c), invStd = [Float](repeating: 0, count: c)
         let px = x.value.storage.pointer
+        // Synchronised batch norm: the statistics of the global batch, summed over the ranks.
+        let reducer = training ? ExampleShard.current?.synchronizeStatistics : nil
+        var globalCount = m
         if training {
-            precondition(m > 1, "batchNorm: training needs more than one value per channel, got input \(x.shape)")
+            var moments = [Double](repeating: 0, count: 2 * c + 1)
             for ch in 0..<c {
                 var sum = 0.0, sq = 0.0
                 for i in 0..<n {
                     let p = px + (i * c + ch) * s
                     for j in 0..<s { let v = Double(p[j]); sum += v; sq += v * v }
                 }
+                moments[ch] = sum
+                moments[c + ch] = sq
+            }
+            moments[2 * c] = Double(m)
+            if let reducer { moments.withUnsafeMutableBufferPointer { reducer($0) } }
+            globalCount = Int(moments[2 * c])
+            let m = globalCount
+            precondition(m > 1, "batchNorm: training needs more than one value per channel, got input \(x.shape)")
+            for ch in 0..<c {
+                let sum = moments[ch], sq = moments[c + ch]
                 let mu = sum / Double(m)
                 let varB = Swift.max(sq / Double(m) - mu * mu, 0)
                 mean[ch] = Float(mu)
@@ -54,6 +67,7 @@ extension Variable {
             }
         }
         let gammaValue = gamma.value
+        let weight = Double(ExampleShard.current?.weight ?? 1)
         return record(y, parents: [x, gamma, beta]) { g in
             // Re-derive pointers from tensors the closure owns, so the buffers outlive the forward.
             let pgr = g.storage.pointer, ph = xhat.storage.pointer, pg = gammaValue.storage.pointer
@@ -71,12 +85,22 @@ extension Variable {
             if x.requiresGrad {
                 let out = Tensor(uninitializedShape: x.shape)
                 let pd = out.storage.pointer
+                // dx = γ/σ · (g − mean(g) − x̂ · mean(g · x̂)), the means over the whole batch. With
+                // synchronised statistics the means run over every rank's rows: each rank's g is
+                // the gradient of its own mean loss, weighted by its share w in the global loss, and
+                // its dx is divided by w again because the optimiser's all-reduce multiplies by it.
+                var sums = (0..<c).map { Double(dbeta[$0]) } + (0..<c).map { Double(dgamma[$0]) }
+                var scale = 1.0 / Double(m)
+                if let reducer, training {
+                    for i in sums.indices { sums[i] *= weight }
+                    sums.withUnsafeMutableBufferPointer { reducer($0) }
+                    scale = 1 / (weight * Double(globalCount))
+                }
                 for i in 0..<n {
                     for ch in 0..<c {
                         let o = (i * c + ch) * s, k = invStd[ch] * pg[ch]
                         if training {
-                            // dx = γ/σ · (g − mean(g) − x̂ · mean(g · x̂))
-                            let mg = dbeta[ch] / Float(m), mgh = dgamma[ch] / Float(m)
+                            let mg = Float(sums[ch] * scale), mgh = Float(sums[c + ch] * scale)
                             for j in 0..<s { pd[o + j] = k * (pgr[o + j] - mg - ph[o + j] * mgh) }
                         } else {
                             for j in 0..<s { pd[o + j] = k * pgr[o + j] }

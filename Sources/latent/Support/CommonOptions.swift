@@ -55,6 +55,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Data-parallel training: auto (MPI when started by mpirun), mpi or none.")
     var distributed: DistributedMode = .auto
 
+    @Flag(help: "Under mpirun: batch norm uses the statistics of the whole global batch (default: each rank's shard, as PyTorch DDP).")
+    var syncBatchNorm = false
+
     func validate() throws {
         if resume != nil && out != nil { throw ValidationError("--resume continues in its own folder; do not pass --out with it.") }
     }

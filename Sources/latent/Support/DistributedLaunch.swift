@@ -28,11 +28,12 @@ enum DistributedLaunch {
     /// Joins the MPI run if `mode` asks for it. Ranks other than 0 write nothing: their standard
     /// output is discarded (progress is already quiet there) and their run folder is a scratch
     /// folder removed at exit.
-    static func start(_ mode: DistributedMode) throws {
+    static func start(_ options: RunOptions) throws {
+        let mode = options.distributed
         guard mode == .mpi || (mode == .auto && MPICommunicator.launchedByMPIRun) else { return }
         let communicator = try MPICommunicator.start()
         mpi = communicator
-        DataParallel.start(communicator)
+        DataParallel.start(communicator, syncBatchNorm: options.syncBatchNorm)
         if !communicator.isPrimary {
             let null = open("/dev/null", O_WRONLY)
             if null >= 0 { dup2(null, 1); close(null) }
