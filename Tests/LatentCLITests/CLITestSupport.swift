@@ -22,17 +22,49 @@ struct CLI {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    /// Runs `latent arguments…` in `directory` (default: the repository root).
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// Open MPI's launcher, when installed.
+    static let mpirun: URL? = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].map(URL.init(fileURLWithPath:))
+        .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+
+    /// `mpirun` arguments that start `ranks` copies of `latent arguments…` on this machine (as root
+    /// in CI, more ranks than cores allowed, TCP over loopback).
+    static func mpiArguments(ranks: Int, _ arguments: [String]) throws -> [String] {
+        guard let binary else { throw CLIMissing() }
+        return ["--allow-run-as-root", "--oversubscribe", "--mca", "btl", "tcp,self", "-np", String(ranks), binary.path] + arguments
+    }
+
+    /// Runs `latent arguments…` under `mpirun -np ranks`.
+    static func runMPI(ranks: Int, _ arguments: [String], timeout: Double = 300) throws -> Result {
+        guard let mpirun else { throw CLIMissing() }
+        return try run(try mpiArguments(ranks: ranks, arguments), executable: mpirun, timeout: timeout)
+    }
+
+    /// Runs `latent arguments…` in `directory` (default: the repository root); another
+    /// `executable` (mpirun) when given. A run longer than `timeout` seconds is killed.
+    static func run(_ arguments: [String], in directory: URL? = nil, executable: URL? = nil,
+                    timeout: Double = .infinity) throws -> Result {
         let process = Process()
         guard let binary else { throw CLIMissing() }
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? root
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if timeout.isFinite {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+                guard process.isRunning else { return }
+                // Children first (mpirun's ranks), then the process itself.
+                let pkill = Process()
+                pkill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+                pkill.arguments = ["-KILL", "-P", String(pid)]
+                try? pkill.run()
+                pkill.waitUntilExit()
+                kill(pid, SIGKILL)
+            }
+        }
         // Drain stderr on another thread while reading stdout here, so a chatty child never
         // blocks on a full pipe.
         final class Box: @unchecked Sendable { var data = Data() }
@@ -51,17 +83,29 @@ struct CLI {
 
     /// Starts `latent arguments…`, waits until `checkpoint` exists (it is written atomically,
     /// so existence means a complete epoch), then kills the process with SIGKILL.
-    static func killAfterFirstCheckpoint(_ arguments: [String], checkpoint: String) throws {
+    /// With `killChildren`, the process's children are killed instead (the ranks of mpirun).
+    static func killAfterFirstCheckpoint(_ arguments: [String], checkpoint: String, executable: URL? = nil,
+                                         killChildren: Bool = false) throws {
         guard let binary else { throw CLIMissing() }
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         process.currentDirectoryURL = root
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         while !FileManager.default.fileExists(atPath: checkpoint) && process.isRunning { usleep(2000) }
-        kill(process.processIdentifier, SIGKILL)
+        if killChildren {
+            // The launched ranks, not the launcher: mpirun started from a test may have SIGTERM
+            // blocked, and a SIGKILLed mpirun would leave its ranks running.
+            let pkill = Process()
+            pkill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+            pkill.arguments = ["-KILL", "-P", String(process.processIdentifier)]
+            try pkill.run()
+            pkill.waitUntilExit()
+        } else {
+            kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
     }
 
