@@ -12,6 +12,7 @@ import LatentNN
 public final class MPICommunicator: Communicator {
     public let rank: Int
     public let size: Int
+    public let tally = CommunicationTally()
     /// MPI_COMM_WORLD (an opaque global of Open MPI's, fetched per call: a pointer is not Sendable).
     private var world: MPI_Comm? { latent_mpi_comm_world() }
 
@@ -38,12 +39,20 @@ public final class MPICommunicator: Communicator {
     }
 
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {
+        tally.measure(bytes: values.count * 4) { allReduce(values) }
+    }
+
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {
+        tally.measure(bytes: values.count * 8) { allReduce(values) }
+    }
+
+    private func allReduce(_ values: UnsafeMutableBufferPointer<Float>) {
         forEachChunk(values.count) { offset, count in
             _ = MPI_Allreduce(latent_mpi_in_place(), values.baseAddress! + offset, count, latent_mpi_float(), latent_mpi_sum(), world)
         }
     }
 
-    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {
+    private func allReduce(_ values: UnsafeMutableBufferPointer<Double>) {
         forEachChunk(values.count) { offset, count in
             _ = MPI_Allreduce(latent_mpi_in_place(), values.baseAddress! + offset, count, latent_mpi_double(), latent_mpi_sum(), world)
         }

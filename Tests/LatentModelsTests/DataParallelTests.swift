@@ -71,6 +71,7 @@ final class ThreadRanks: @unchecked Sendable {
         func broadcast(_ bytes: [UInt8], root: Int) -> [UInt8] { gather(bytes)[root] }
 
         func abort(code: Int32) -> Never { fatalError("rank \(rank) aborted with \(code)") }
+        let tally = CommunicationTally()
     }
 
     /// Runs `body(rank)` on `size` threads at once and returns the results in rank order.

@@ -21,6 +21,29 @@ public protocol Communicator: AnyObject, Sendable {
     /// Ends every rank of the run with exit status `code`: what an error on one rank must do, or
     /// the others would wait for it in their next collective forever.
     func abort(code: Int32) -> Never
+    /// Time and bytes spent in this rank's collectives so far.
+    var tally: CommunicationTally { get }
+}
+
+/// What a rank's collectives have cost so far: wall time inside them (waiting for slower ranks
+/// included) and payload bytes. Touched only by the thread that trains.
+public final class CommunicationTally: @unchecked Sendable {
+    public private(set) var seconds = 0.0
+    public private(set) var bytes = 0
+    public private(set) var calls = 0
+
+    public init() {}
+
+    /// Runs `body` (a collective on `bytes` bytes), timing it.
+    public func measure<R>(bytes: Int, _ body: () throws -> R) rethrows -> R {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer {
+            seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            self.bytes += bytes
+            calls += 1
+        }
+        return try body()
+    }
 }
 
 extension Communicator {
@@ -57,6 +80,7 @@ public final class SingleProcess: Communicator {
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {}
     public func broadcast(_ bytes: [UInt8], root: Int) -> [UInt8] { bytes }
     public func abort(code: Int32) -> Never { exit(code) }
+    public let tally = CommunicationTally()
 }
 
 /// What goes wrong between the ranks of a data-parallel run.

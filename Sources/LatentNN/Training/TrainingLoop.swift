@@ -169,6 +169,7 @@ public final class TrainingLoop {
             let epoch = completedEpochs + 1
             for m in modules { m.train() }
             let epochStart = Date()
+            let communicationStart = communicator.tally.seconds
             var streams = data.map { BatchStream($0, size: batchSize, dropLast: dropLast, shuffling: shuffling) }
             var sums: [String: (total: Double, count: Int)] = [:]
             var order: [String] = []
@@ -210,6 +211,11 @@ public final class TrainingLoop {
             for name in order { if let s = sums[name] { figures[name] = s.total / Double(Swift.max(s.count, 1)) } }
             figures["epoch"] = Double(epoch)
             figures["train_seconds"] = trainSeconds
+            if communicator.size > 1 {
+                // Time in the gradient (and statistics) all-reduces, waiting for other ranks included.
+                figures["allreduce_seconds"] = communicator.tally.seconds - communicationStart
+                figures["ranks"] = Double(communicator.size)
+            }
             figures["elapsed_seconds"] = Date().timeIntervalSince(start)
             history.append(figures)
             completedEpochs = epoch
