@@ -4,7 +4,7 @@ import Latent
 
 /// Flags every command that computes takes.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: "Threads for Latent's kernels and BLAS (default: all cores).")
+    @Option(help: "Threads for Latent's kernels and BLAS (default: all cores; under mpirun, the cores shared among the host's ranks).")
     var threads: Int?
 
     @Option(help: "Seed for every random choice; the same seed gives the same numbers.")
@@ -15,7 +15,14 @@ struct ComputeOptions: ParsableArguments {
     }
 
     /// Puts the thread count into force.
-    func apply() { Threads.set(threads ?? Threads.defaultCount) }
+    func apply() { Threads.set(threads ?? Self.defaultThreads) }
+
+    /// All cores, divided among the ranks mpirun started on this host (more threads than cores
+    /// would only make the ranks wait for each other).
+    static var defaultThreads: Int {
+        let local = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? 1
+        return Swift.max(1, Threads.defaultCount / Swift.max(local, 1))
+    }
 }
 
 /// Where MNIST comes from: a directory the user names, or the 10k test set shipped in `Data/`.
