@@ -50,6 +50,24 @@ public struct RunFolder: Sendable {
         for path in scratch { try? FileManager.default.removeItem(atPath: path) }
         scratch = []
     }
+
+    nonisolated(unsafe) private static var fresh: [(path: String, created: Bool)] = []
+
+    /// After a failure: removes what fresh runs of this process wrote before failing, when that is
+    /// only their `run.json` (and the folder, if this process made it). A run that failed later
+    /// keeps its files: a checkpoint there can be resumed.
+    public static func removeFailedFreshRuns() {
+        let fm = FileManager.default
+        for run in fresh {
+            guard let contents = try? fm.contentsOfDirectory(atPath: run.path), contents == ["run.json"] else { continue }
+            try? fm.removeItem(atPath: run.path + "/run.json")
+            if run.created { try? fm.removeItem(atPath: run.path) }
+        }
+        fresh = []
+    }
+
+    /// Notes a fresh run's folder for `removeFailedFreshRuns`.
+    static func noteFresh(_ path: String, created: Bool) { fresh.append((path, created)) }
 }
 
 /// Settings saved as `run.json` in a run folder, so a run can be resumed from the folder alone.
@@ -127,7 +145,9 @@ extension RunSettingsFile {
             return (settings, try RunFolder(resume, name: name))
         }
         let settings = try fresh()
+        let existed = out.map { FileManager.default.fileExists(atPath: $0) } ?? false
         let folder = try RunFolder(out, name: name)
+        RunFolder.noteFresh(folder.path, created: !existed)
         try settings.write(to: folder)
         return (settings, folder)
     }

@@ -40,6 +40,14 @@ enum DistributedLaunch {
         }
     }
 
+    /// Errors that every rank finds at the same point (they compare what all ranks share).
+    static func seenByEveryRank(_ error: Error) -> Bool {
+        switch error as? DistributedError {
+        case .disagreement, .unsplittable: true
+        default: false
+        }
+    }
+
     /// A normal end: MPI_Finalize on every rank.
     static func finish() {
         RunFolder.removeScratchFolders()
@@ -50,6 +58,7 @@ enum DistributedLaunch {
     /// and the whole run ended, so no rank waits for it forever.
     static func fail(_ error: Error) -> Never {
         RunFolder.removeScratchFolders()
+        RunFolder.removeFailedFreshRuns()
         guard let mpi, mpi.size > 1 else { LatentCommand.exit(withError: error) }
         let message = LatentCommand.message(for: error)
         if case DistributedError.peerFailed = error {
@@ -57,8 +66,8 @@ enum DistributedLaunch {
             mpi.finish()
             Foundation.exit(1)
         }
-        if case DistributedError.disagreement = error {
-            // Every rank found the disagreement in the same collective: end cleanly.
+        if Self.seenByEveryRank(error) {
+            // Every rank found it at the same point of the run: one message, a clean end.
             if mpi.isPrimary { FileHandle.standardError.write(Data("Error: \(message)\n".utf8)) }
             mpi.finish()
             Foundation.exit(1)
