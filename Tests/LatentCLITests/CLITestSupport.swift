@@ -34,19 +34,24 @@ struct CLI {
     }
 
     /// Runs `latent arguments…` under `mpirun -np ranks`.
-    static func runMPI(ranks: Int, _ arguments: [String], timeout: Double = 300) throws -> Result {
+    static func runMPI(ranks: Int, _ arguments: [String], timeout: Double = 300,
+                       environment: [String: String] = [:]) throws -> Result {
         guard let mpirun else { throw CLIMissing() }
-        return try run(try mpiArguments(ranks: ranks, arguments), executable: mpirun, timeout: timeout)
+        return try run(try mpiArguments(ranks: ranks, arguments), executable: mpirun, timeout: timeout,
+                       environment: environment)
     }
 
     /// Runs `latent arguments…` in `directory` (default: the repository root); another
     /// `executable` (mpirun) when given. A run longer than `timeout` seconds is killed.
     static func run(_ arguments: [String], in directory: URL? = nil, executable: URL? = nil,
-                    timeout: Double = .infinity) throws -> Result {
+                    timeout: Double = .infinity, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         guard let binary else { throw CLIMissing() }
         process.executableURL = executable ?? binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = directory ?? root
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -34,7 +34,10 @@ struct DistributedCLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let one = try CLI.run(Self.classifier + ["--out", dir.path + "/one", "--quiet"])
         #expect(one.status == 0, "\(one.stderr)")
-        let two = try CLI.runMPI(ranks: 2, Self.classifier + ["--out", dir.path + "/two"])
+        // Its own temporary folder, to see that rank 1's scratch folder is removed at the end.
+        let temporary = dir.path + "/tmp"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        let two = try CLI.runMPI(ranks: 2, Self.classifier + ["--out", dir.path + "/two"], environment: ["TMPDIR": temporary])
         #expect(two.status == 0, "\(two.stderr)")
         // Rank 0 alone prints: one summary, one progress line per epoch.
         #expect(two.stdout.components(separatedBy: "test accuracy").count == 2, "\(two.stdout)")
@@ -45,8 +48,8 @@ struct DistributedCLITests {
             #expect(abs(la - lb) / la < 1e-5)
         }
         #expect(try Self.relativeDifference(dir.path + "/two/model.safetensors", dir.path + "/one/model.safetensors") < 1e-4)
-        // No scratch folder of rank 1 is left behind.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("latent-rank") }
+        // Rank 1 wrote into a scratch folder, removed at its end.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("latent-rank") }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 

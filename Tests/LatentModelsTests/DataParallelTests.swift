@@ -46,23 +46,15 @@ final class ThreadRanks: @unchecked Sendable {
             return group.allGather(bytes, rank: rank, index: collectives)
         }
 
-        func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {
-            let all = gather(Array(UnsafeRawBufferPointer(values)))
-            for i in values.indices { values[i] = 0 }
-            for bytes in all {
-                bytes.withUnsafeBytes { raw in
-                    let p = raw.bindMemory(to: Float.self)
-                    for i in values.indices { values[i] += p[i] }
-                }
-            }
-        }
+        func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) { sumInRankOrder(values) }
+        func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) { sumInRankOrder(values) }
 
-        func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {
+        private func sumInRankOrder<T: FloatingPoint>(_ values: UnsafeMutableBufferPointer<T>) {
             let all = gather(Array(UnsafeRawBufferPointer(values)))
             for i in values.indices { values[i] = 0 }
             for bytes in all {
                 bytes.withUnsafeBytes { raw in
-                    let p = raw.bindMemory(to: Double.self)
+                    let p = raw.bindMemory(to: T.self)
                     for i in values.indices { values[i] += p[i] }
                 }
             }
