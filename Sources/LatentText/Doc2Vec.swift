@@ -155,24 +155,32 @@ public struct Doc2Vec: Sendable {
     /// - Parameter documents: the training documents (e.g. from `DocumentFile.read`).
     public func selfRanks(_ documents: [TaggedDocument]) throws -> [Int] {
         let rows = try documents.map { try self.documents.row($0.tag) }
-        let ranks = Mutex([Int](repeating: 0, count: documents.count))
+        let vectors = try inferVectors(documents.map(\.words))
+        // The cosines on this thread: BLAS called from several threads at once competes with its own.
+        return try zip(vectors, rows).map { v, row in
+            let cosines = try self.documents.cosines(toVector: v)
+            return cosines.enumerated().reduce(0) { $0 + ($1.element > cosines[row] && $1.offset != row ? 1 : 0) }
+        }
+    }
+
+    /// `inferVector` for each document, on every thread `Threads` allows (each result depends
+    /// only on its words and the model, so the thread count does not change them).
+    public func inferVectors(_ documents: [[String]]) throws -> [[Float]] {
+        let results = Mutex([[Float]](repeating: [], count: documents.count))
         let failure = Mutex<Error?>(nil)
         let n = max(1, min(Threads.count, documents.count))
         DispatchQueue.concurrentPerform(iterations: n) { w in
             for i in stride(from: w, to: documents.count, by: n) {
                 do {
-                    let v = try inferVector(documents[i].words)
-                    let cosines = try self.documents.cosines(toVector: v)
-                    let own = cosines[rows[i]]
-                    let rank = cosines.enumerated().reduce(0) { $0 + ($1.element > own && $1.offset != rows[i] ? 1 : 0) }
-                    ranks.withLock { $0[i] = rank }
+                    let v = try inferVector(documents[i])
+                    results.withLock { $0[i] = v }
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
                 }
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
-        return ranks.withLock { $0 }
+        return results.withLock { $0 }
     }
 }
 

@@ -47,6 +47,7 @@ extension Word2VecKernels {
     ///   - window: the maximum half-width of the word windows (`trainWords` only).
     ///   - alpha: the learning rate for this document.
     ///   - random: this thread's random state, advanced in place.
+    @inline(never)
     static func documentDBOW(_ c: Context, _ step: DocumentStep, doc: UnsafeMutablePointer<Float>,
                              sentence: UnsafePointer<Int32>, length: Int, window: Int, trainWords: Bool,
                              alpha: Float, random: inout UInt64) {
@@ -72,6 +73,7 @@ extension Word2VecKernels {
     /// around each position (summed, or averaged with `mean`) predict the centre word; the
     /// gradient goes back to the document row and, when `step.learnWords`, to the word rows
     /// (divided by their number after a sum, as gensim does with `dm_mean=0`).
+    @inline(never)
     static func documentDM(_ c: Context, _ step: DocumentStep, doc: UnsafeMutablePointer<Float>,
                            sentence: UnsafePointer<Int32>, length: Int, window: Int, mean: Bool,
                            alpha: Float, random: inout UInt64) {
@@ -100,6 +102,7 @@ extension Word2VecKernels {
     /// followed by the `window` word rows before and the `window` after each position, in order
     /// (the null word's row, id `nullWord`, beyond the document's ends), so the output rows are
     /// `(1 + 2·window)` word rows long (`c.stride`). The window is fixed, not drawn.
+    @inline(never)
     static func documentDMConcat(_ c: Context, _ step: DocumentStep, doc: UnsafeMutablePointer<Float>,
                                  sentence: UnsafePointer<Int32>, length: Int, window: Int, nullWord: Int32,
                                  alpha: Float, random: inout UInt64) {
