@@ -80,7 +80,6 @@ extension Doc2Vec {
         guard Set(words).count == words.count else { throw bad("latent.vocabulary repeats a word") }
         let corpusWords = file.metadata["latent.corpus_words"].flatMap(Int.init) ?? counts.reduce(0, +)
         let vocabulary = Vocabulary(words: words, counts: counts, corpusWords: corpusWords, tokenizer: config.tokenizer)
-        let shell = Doc2VecWeights(config: config, vocabulary: vocabulary, words: nil, output: nil)
         let d = config.vectorSize
         func tensor(_ name: String, _ shape: [Int]) throws -> [Float] {
             guard let t = file[name]?.tensor else { throw bad("no tensor '\(name)'") }
@@ -89,8 +88,9 @@ extension Doc2Vec {
             guard values.allSatisfy(\.isFinite) else { throw bad("tensor '\(name)' holds a value that is not finite") }
             return values
         }
-        let wordValues = try tensor("words", [shell.wordRows, d])
-        let outputValues = try tensor("output", [shell.outputRows, config.layerStride / config.wordStride * d])
+        // Shapes are checked against the tensors read before any weight buffer is allocated.
+        let wordValues = try tensor("words", [Doc2VecWeights.wordRows(config, words.count), d])
+        let outputValues = try tensor("output", [Doc2VecWeights.outputRows(config, words.count), config.layerStride / config.wordStride * d])
         let documentValues = try tensor("documents", [tags.count, d])
         let weights = Doc2VecWeights(config: config, vocabulary: vocabulary, words: wordValues, output: outputValues)
         let documents: KeyedVectors

@@ -19,9 +19,14 @@ final class Doc2VecWeights: @unchecked Sendable {
     let keep: [UInt64]
 
     /// Rows of the word matrix: the vocabulary, plus the null word with `dmConcat`.
-    var wordRows: Int { vocabulary.count + (config.dm && config.dmConcat ? 1 : 0) }
+    var wordRows: Int { Doc2VecWeights.wordRows(config, vocabulary.count) }
     /// Rows of the output matrix: one per word (negative sampling) or inner node (hierarchical softmax).
-    var outputRows: Int { max(1, config.hierarchicalSoftmax ? vocabulary.count - 1 : vocabulary.count) }
+    var outputRows: Int { Doc2VecWeights.outputRows(config, vocabulary.count) }
+
+    static func wordRows(_ config: Doc2VecConfig, _ words: Int) -> Int { words + (config.dm && config.dmConcat ? 1 : 0) }
+    static func outputRows(_ config: Doc2VecConfig, _ words: Int) -> Int {
+        max(1, config.hierarchicalSoftmax ? words - 1 : words)
+    }
 
     /// Fresh weights: word rows uniform in ±1/vectorSize (gensim's `prep_vectors`), output rows zero.
     convenience init(config: Doc2VecConfig, vocabulary: Vocabulary) {
@@ -35,8 +40,8 @@ final class Doc2VecWeights: @unchecked Sendable {
         self.config = config
         self.vocabulary = vocabulary
         let d = config.vectorSize, ws = config.wordStride, ls = config.layerStride
-        let wordRows = vocabulary.count + (config.dm && config.dmConcat ? 1 : 0)
-        let outputRows = max(1, config.hierarchicalSoftmax ? vocabulary.count - 1 : vocabulary.count)
+        let wordRows = Doc2VecWeights.wordRows(config, vocabulary.count)
+        let outputRows = Doc2VecWeights.outputRows(config, vocabulary.count)
         words = AlignedBuffer(count: wordRows * ws)
         output = AlignedBuffer(count: outputRows * ls)
         if let wordValues {

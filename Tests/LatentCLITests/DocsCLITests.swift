@@ -30,6 +30,17 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.path + "/v.npy"))
     }
 
+    /// A document whose words all fall below --min-count trains (its vector stays where it
+    /// started) and is left out of the self-check.
+    @Test func documentWithoutKnownWords() throws {
+        let dir = try temporaryDirectory("docs-rare")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = try write("red green blue red green\nblue green red blue\nrare words only\n", to: dir, "c.txt")
+        let r = try CLI.run(["docs", "train", corpus, "--min-count", "2", "--vector-size", "8", "--out", dir.path + "/run", "--quiet"])
+        #expect(r.status == 0 && r.stdout.contains("3 documents") && r.stdout.contains("1 skipped, no word in the vocabulary"),
+                "\(r.stdout) \(r.stderr)")
+    }
+
     @Test func badInputIsOneLineAndWritesNothing() throws {
         let dir = try temporaryDirectory("docs-bad")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -76,6 +76,18 @@ import Testing
         }
     }
 
+    /// One thread and a seed give the same vectors on every run.
+    @Test func oneThreadIsReproducible() throws {
+        var config = Doc2VecTests.config(dm: true, epochs: 3)
+        config.threads = 1
+        config.vectorSize = 16
+        let a = try Doc2Vec.train(corpus: TestFiles.leeCorpus, config: config)
+        let b = try Doc2Vec.train(corpus: TestFiles.leeCorpus, config: config)
+        #expect(a.documents.vectors == b.documents.vectors && a.words.vectors == b.words.vectors)
+        config.seed += 1
+        #expect(try Doc2Vec.train(corpus: TestFiles.leeCorpus, config: config).documents.vectors != a.documents.vectors)
+    }
+
     @Test func inferenceIsSeededByTheWords() throws {
         var config = Doc2VecTests.config(dm: false, epochs: 5)
         config.vectorSize = 16

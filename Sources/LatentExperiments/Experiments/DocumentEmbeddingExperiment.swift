@@ -76,6 +76,8 @@ public struct DocumentTrainingSettings: Codable, Sendable, Equatable {
 public struct DocumentSelfCheck: Codable, Sendable {
     /// Documents checked.
     public var documents: Int
+    /// Documents skipped: none of their words is in the vocabulary.
+    public var skipped: Int
     /// Share whose own vector is the most similar to the re-inferred one.
     public var first: Double
     /// Share whose own vector is among the two most similar.
@@ -83,17 +85,20 @@ public struct DocumentSelfCheck: Codable, Sendable {
     /// Seconds taken by the inference.
     public var seconds: Double
 
-    enum CodingKeys: String, CodingKey { case documents, first = "self_rank_first", topTwo = "self_rank_top2", seconds }
+    enum CodingKeys: String, CodingKey { case documents, skipped, first = "self_rank_first", topTwo = "self_rank_top2", seconds }
 
     /// Re-infers the first `limit` documents of `settings.corpus` with `model` and ranks them.
     public static func run(_ model: Doc2Vec, corpus: String, tags: DocumentTags, limit: Int) throws -> DocumentSelfCheck {
         let clock = ContinuousClock()
         let start = clock.now
-        let documents = Array(try DocumentFile.read(corpus, tags: tags, tokenizer: model.config.tokenizer).prefix(limit))
+        let all = Array(try DocumentFile.read(corpus, tags: tags, tokenizer: model.config.tokenizer).prefix(limit))
+        // A document none of whose words made the vocabulary has nothing to infer from.
+        let documents = all.filter { $0.words.contains { model.vocabulary.id($0) != nil } }
         let ranks = try model.selfRanks(documents)
         let n = Double(max(1, ranks.count))
         let elapsed = clock.now - start
-        return DocumentSelfCheck(documents: ranks.count, first: Double(ranks.filter { $0 == 0 }.count) / n,
+        return DocumentSelfCheck(documents: ranks.count, skipped: all.count - documents.count,
+                                 first: Double(ranks.filter { $0 == 0 }.count) / n,
                                  topTwo: Double(ranks.filter { $0 <= 1 }.count) / n,
                                  seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
@@ -133,7 +138,8 @@ public struct DocumentTrainingReport: Sendable {
                     ("training", "\(c.epochs) epochs, \(r.threads) thread\(r.threads == 1 ? "" : "s"), \(formatDuration(r.trainingSeconds)), \(Int(r.documentsPerSecond)) documents/s")]
         if let s = selfCheck {
             rows.append(("self-check", String(format: "%.1f %% of %d re-inferred documents rank themselves first (%.1f %% in the top 2)",
-                                                  s.first * 100, s.documents, s.topTwo * 100)))
+                                                  s.first * 100, s.documents, s.topTwo * 100)
+                                       + (s.skipped > 0 ? "; \(s.skipped) skipped, no word in the vocabulary" : "")))
         }
         return rows + [("output", "\(folder.path)/model.safetensors, documents.bin, documents.txt, documents.npy, words.bin, metrics.json")]
     }
