@@ -115,6 +115,29 @@ import Testing
         #expect(docs.map(\.tag) == ["alpha", "beta", "alpha"] && docs[1].words == ["the", "dog", "sat", "on", "the", "log"])
     }
 
+    /// Documents given as words train as a file does: two topics, separated.
+    @Test func inMemoryDocumentsTrain() throws {
+        let sports = ["the", "team", "won", "the", "match", "with", "a", "late", "goal", "from", "the", "striker"]
+        let markets = ["shares", "fell", "as", "the", "bank", "raised", "interest", "rates", "and", "bond", "yields", "rose"]
+        // Each document is its topic's words rotated by its index: the same words, other orders.
+        let documents = (0..<40).map { i in
+            let words = i % 2 == 0 ? sports : markets, k = i % words.count
+            return TaggedDocument(words: Array(words[k...] + words[..<k]), tag: "\(i % 2 == 0 ? "s" : "m")\(i)")
+        }
+        var config = Doc2VecConfig()
+        config.dm = false
+        config.minCount = 1
+        config.vectorSize = 16
+        config.epochs = 40
+        config.threads = 1
+        let model = try Doc2Vec.train(documents: documents, config: config)
+        #expect(model.documents.count == 40 && model.report.documents == 40)
+        let v = try model.inferVector(["bank", "rates", "shares", "yields"])
+        let top = try model.documents.mostSimilar(toVector: v, topN: 5)
+        #expect(top.allSatisfy { $0.word.hasPrefix("m") }, "\(top)")
+        #expect(throws: LatentTextError.self) { try Doc2Vec.train(documents: [documents[0]], config: config) }
+    }
+
     /// Bad corpora: one line each, naming the file and line.
     @Test func badCorporaAreRefused() throws {
         let dir = try temporaryDirectory("doc2vec-bad")
