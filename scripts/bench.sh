@@ -4,7 +4,8 @@
 #   scripts/bench.sh [workload ...] [--rounds N] [--threads T] [--data DIR]
 #
 # workloads: gemm, mlp, train-step (default: these three, in that order), vae (3 epochs) and dcgan
-# (2 epochs of 60 batches each, extrapolated to the full epoch). Builds LatentBench in
+# (2 epochs of 60 batches each, extrapolated to the full epoch), and d2v (doc2vec on the Lee
+# corpus, PV-DBOW then PV-DM, through Benchmarks/peers/doc2vec_compare.py). Builds LatentBench in
 # release once, then for each workload runs Latent and the peer alternately, N rounds each
 # (default 3), so drift in machine load hits both sides alike. Prints every run's output, then
 # per workload the median of the rounds for each side and the Latent/peer ratio, with the load
@@ -24,9 +25,9 @@ while [[ $# -gt 0 ]]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
-        gemm|mlp|train-step|vae|dcgan) WORKLOADS+=("$1"); shift ;;
+        gemm|mlp|train-step|vae|dcgan|d2v) WORKLOADS+=("$1"); shift ;;
         -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan)" >&2; exit 2 ;;
+        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan, d2v)" >&2; exit 2 ;;
     esac
 done
 [[ ${#WORKLOADS[@]} -eq 0 ]] && WORKLOADS=(gemm mlp train-step)
@@ -64,6 +65,16 @@ workload_args() {
 }
 
 for w in "${WORKLOADS[@]}"; do
+    if [[ $w == d2v ]]; then
+        # Its own comparison script: alternating runs, one seed per round, medians and the ratio.
+        SEEDS=$(seq -s, 1 "$ROUNDS")
+        for dm in 0 1; do
+            echo
+            echo "== d2v dm=$dm, seeds $SEEDS ($(cut -d' ' -f1-3 /proc/loadavg))"
+            "$PYTHON" Benchmarks/peers/doc2vec_compare.py --dm "$dm" --seeds "$SEEDS" --bench "$BIN" -- --threads "$THREADS"
+        done
+        continue
+    fi
     : > "$LOG/$w.results"
     for ((r = 1; r <= ROUNDS; r++)); do
         echo
@@ -82,6 +93,7 @@ done
 echo
 echo "== summary: medians over $ROUNDS rounds, $THREADS threads"
 for w in "${WORKLOADS[@]}"; do
+    [[ $w == d2v ]] && continue
     "$PYTHON" - "$LOG/$w.results" <<'PY'
 import json, statistics, sys
 

@@ -149,6 +149,29 @@ public struct KeyedVectors: Sendable {
         return KeyedVectors.top(cosines(mean, rows: rowLimit(restrictVocab)), topN, excluding: used, words: words)
     }
 
+    /// The `topN` rows closest (cosine) to `vector`, skipping the words in `excluding`; gensim's
+    /// `similar_by_vector` (how inferred document vectors find their neighbours).
+    ///
+    /// - Throws: `LatentTextError.invalidQuery` when `vector` has the wrong length or holds a
+    ///   value that is not finite.
+    public func mostSimilar(toVector vector: [Float], topN: Int = 10, excluding: Set<String> = []) throws -> [Neighbor] {
+        guard topN >= 1 else { throw LatentTextError.invalidQuery("topN must be positive, got \(topN)") }
+        let c = try cosines(toVector: vector)
+        return KeyedVectors.top(c, topN, excluding: Set(excluding.compactMap { index[$0] }), words: words)
+    }
+
+    /// The cosine of `vector` with every row, in row order.
+    public func cosines(toVector vector: [Float]) throws -> [Float] {
+        guard vector.count == vectorSize else {
+            throw LatentTextError.invalidQuery("a vector of \(vector.count) values, these vectors have \(vectorSize)")
+        }
+        guard vector.allSatisfy(\.isFinite) else { throw LatentTextError.invalidQuery("the query vector holds a value that is not finite") }
+        var norm: Float = 0
+        for v in vector { norm += v * v }
+        let query = norm > 0 ? vector.map { $0 / norm.squareRoot() } : vector
+        return cosines(query, rows: count)
+    }
+
     /// Analogy by 3CosMul (Levy & Goldberg 2014): maximises `∏ cos'(w, p) / (∏ cos'(w, n) + ε)` with
     /// cosines shifted to `[0, 1]` by `(1 + cos) / 2` and ε = 1e-6; gensim's `most_similar_cosmul`.
     public func mostSimilarCosMul(positive: [String], negative: [String] = [], topN: Int = 10,

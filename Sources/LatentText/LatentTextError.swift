@@ -14,6 +14,8 @@ public enum LatentTextError: Error, CustomStringConvertible, Equatable, Sendable
     case invalidConfig(String)
     /// A query that cannot be answered (no words given, too few words, …).
     case invalidQuery(String)
+    /// A document corpus that cannot be trained on (the detail names the file and line).
+    case invalidCorpus(String)
 
     /// One line naming what went wrong and where.
     public var description: String {
@@ -24,6 +26,7 @@ public enum LatentTextError: Error, CustomStringConvertible, Equatable, Sendable
         case .unknownWord(let w): return "word '\(w)' is not in the vocabulary"
         case .invalidConfig(let d): return "invalid setting: \(d)"
         case .invalidQuery(let d): return "invalid query: \(d)"
+        case .invalidCorpus(let d): return d
         }
     }
 }

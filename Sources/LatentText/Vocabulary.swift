@@ -61,6 +61,15 @@ public struct Vocabulary: Sendable {
             if inserted { counts.append(1) } else { counts[Int(id)] += 1 }
             total += 1
         }, lineEnd: {})
+        return try select(scan: scan, counts: counts, total: total, path: path, tokenizer: tokenizer,
+                          minCount: minCount, maxVocab: maxVocab).vocabulary
+    }
+
+    /// The vocabulary of a finished scan: the words of `scan` (ids in order of first appearance,
+    /// `counts` per id) reaching `minCount`, most frequent first, at most `maxVocab`; `kept[i]` is
+    /// the scan id of word `i`.
+    static func select(scan: WordTable, counts: [Int], total: Int, path: String, tokenizer: Tokenizer,
+                       minCount: Int, maxVocab: Int?) throws -> (vocabulary: Vocabulary, kept: [Int]) {
         guard total > 0 else { throw LatentTextError.emptyCorpus(path) }
         var kept = counts.indices.filter { counts[$0] >= minCount }
         guard !kept.isEmpty else {
@@ -70,7 +79,7 @@ public struct Vocabulary: Sendable {
         // Most frequent first; ids (first appearance) break ties so the order is reproducible.
         kept.sort { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
         if let m = maxVocab, kept.count > m { kept.removeLast(kept.count - m) }
-        return Vocabulary(words: kept.map { scan.key($0) }, counts: kept.map { counts[$0] }, corpusWords: total,
-                          tokenizer: tokenizer)
+        return (Vocabulary(words: kept.map { scan.key($0) }, counts: kept.map { counts[$0] }, corpusWords: total,
+                           tokenizer: tokenizer), kept)
     }
 }

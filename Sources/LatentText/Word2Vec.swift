@@ -142,10 +142,7 @@ final class Word2VecTrainer: @unchecked Sendable {
             for d in 0..<config.vectorSize { row[d] = (rng.nextFloat() * 2 - 1) * scale }
         }
         output = AlignedBuffer(count: max(1, config.hierarchicalSoftmax ? v - 1 : v) * stride)
-        sigmoid = (0..<Word2VecKernels.sigmoidTableSize).map { i in
-            let x = (Float(i) / Float(Word2VecKernels.sigmoidTableSize) * 2 - 1) * Word2VecKernels.maxExp
-            return Float(1 / (1 + exp(-Double(x))))
-        }
+        sigmoid = Word2VecKernels.sigmoidTable()
         tree = config.hierarchicalSoftmax ? HuffmanTree(counts: vocabulary.counts) : nil
         noise = config.negative > 0 ? AliasTable(counts: vocabulary.counts, power: config.nsExponent).entries : [0]
         keep = Word2VecTrainer.keepThresholds(counts: vocabulary.counts, sample: config.sample)

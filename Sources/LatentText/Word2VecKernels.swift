@@ -144,10 +144,11 @@ enum Word2VecKernels {
 
     /// Negative sampling for one (input row, true word) pair: the true word's output row with
     /// label 1 and `negative` noise words with label 0. Accumulates the input's gradient in
-    /// `c.gradient` (the caller applies it).
+    /// `c.gradient` (the caller applies it). With `learnOutput` false the output rows stay as they
+    /// are (doc2vec's inference, gensim's `learn_hidden=False`).
     @inline(__always)
     static func negativeSampling(_ c: Context, input l1: UnsafeMutablePointer<Float>, word: Int32, alpha: Float,
-                                 random: inout UInt64) {
+                                 learnOutput: Bool = true, random: inout UInt64) {
         let s = c.stride
         // Draw every target first and prefetch their rows: the noise rows are random places in
         // a matrix larger than the cache, and fetching them together overlaps the misses.
@@ -170,15 +171,16 @@ enum Word2VecKernels {
             // Saturated logits carry (almost) no gradient; skip them as gensim does.
             if f <= -maxExp || f >= maxExp { continue }
             let g = (label - c.sigmoid[Int((f + maxExp) * (Float(sigmoidTableSize) / maxExp / 2))]) * alpha
-            exchange(g, input: l1, output: l2, gradient: c.gradient, s)
+            if learnOutput { exchange(g, input: l1, output: l2, gradient: c.gradient, s) } else { axpy(g, l2, c.gradient, s) }
         }
     }
 
     /// Hierarchical softmax for one (input row, true word) pair: one logistic step per inner node
     /// on the word's Huffman path, predicting the branch taken. Nodes where the logit is beyond
-    /// ±maxExp are skipped, as in the C tool.
+    /// ±maxExp are skipped, as in the C tool. `learnOutput` as for `negativeSampling`.
     @inline(__always)
-    static func hierarchicalSoftmax(_ c: Context, input l1: UnsafeMutablePointer<Float>, word: Int32, alpha: Float) {
+    static func hierarchicalSoftmax(_ c: Context, input l1: UnsafeMutablePointer<Float>, word: Int32, alpha: Float,
+                                    learnOutput: Bool = true) {
         let s = c.stride
         let lo = Int(c.offsets[Int(word)]), hi = Int(c.offsets[Int(word) &+ 1])
         for k in lo..<hi {
@@ -187,7 +189,7 @@ enum Word2VecKernels {
             if f <= -maxExp || f >= maxExp { continue }
             let sig = c.sigmoid[Int((f + maxExp) * (Float(sigmoidTableSize) / maxExp / 2))]
             let g = (1 - Float(c.codes[k]) - sig) * alpha
-            exchange(g, input: l1, output: l2, gradient: c.gradient, s)
+            if learnOutput { exchange(g, input: l1, output: l2, gradient: c.gradient, s) } else { axpy(g, l2, c.gradient, s) }
         }
     }
 

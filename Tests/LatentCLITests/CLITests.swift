@@ -140,8 +140,9 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(html.contains("classifier/loss.png"))
+        #expect(html.contains("Document vectors (doc2vec)"))
         for file in ["metrics.json", "data/digits.png", "classifier/loss.png", "classifier/model.safetensors",
-                     "gan/model.safetensors", "gan/progression.png", "gan/frechet.png"] {
+                     "gan/model.safetensors", "gan/progression.png", "gan/frechet.png", "docs/pv-dbow/model.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: dir.path + "/" + file), "demo lacks \(file)")
         }
     }

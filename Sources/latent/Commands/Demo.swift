@@ -34,7 +34,8 @@ struct Demo: ParsableCommand {
         var metrics: [String: Metric] = ["quick": .flag(quick), "seed": .value(Double(compute.seed)), "threads": .value(Double(Threads.count)),
                                          "train_samples": .value(Double(context.train.count)), "test_samples": .value(Double(context.test.count))]
         let sections: [any DemoSection] = [DataSection(), ClassifierSection(), AutoencoderSection(), ManifoldSection(),
-                                           VAESection(), GANSection(), WordsSection(), DistributedSection()]
+                                           VAESection(), GANSection(), WordsSection(), DocumentsSection(),
+                                           DistributedSection()]
         for section in sections {
             progress.note("— \(section.title)")
             let (html, figures) = try section.run(context)
