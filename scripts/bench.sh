@@ -64,7 +64,8 @@ run_umap_side() {
     local side=$1 round=$2 out="$LOG/umap-$1-$2.npy" started ended
     started=$(date +%s.%N)
     if [[ $side == latent ]]; then
-        "$BIN" umap --threads "$THREADS" --data "$DATA" --out "$out" | tee "$LOG/out"
+        # One seed per round (umap-learn runs unseeded, its default, so each of its rounds differs too).
+        "$BIN" umap --threads "$THREADS" --data "$DATA" --seed "$round" --out "$out" | tee "$LOG/out"
     else
         # shellcheck disable=SC2046
         $(peer_command umap) --out "$out" | tee "$LOG/out"
