@@ -142,7 +142,7 @@ struct ManifoldSection: DemoSection {
             let transformAccuracy = Double(correct) / Double(held)
             umapFigures["transform_points"] = .number(Double(held))
             umapFigures["transform_knn10_accuracy"] = .number(transformAccuracy)
-            transformSentence = " `transform` then placed \(held) digits the layout had not seen, keeping the \(count) fixed: \(String(format: "%.1f", transformAccuracy * 100)) % of them land among digits of their own class (a 10-NN vote of the training digits around them)."
+            transformSentence = " Its transform then placed \(held) digits the layout had not seen, keeping the \(count) fixed: \(String(format: "%.1f", transformAccuracy * 100)) % of them land among digits of their own class (a 10-NN vote of the training digits around them)."
         }
         figures["umap_pixels"] = .map(umapFigures)
         var rows = [["UMAP (n_neighbors 15, min_dist 0.1, \(embedding.epochsDone) epochs)", String(format: "%.1f %%", accuracy * 100), duration(seconds)]]
