@@ -32,8 +32,10 @@ let package = Package(
         .target(name: "LatentModels", dependencies: ["LatentNN", "CLatentBLAS"], swiftSettings: kernelFlags),
         .target(name: "LatentPlot", dependencies: ["LatentTensor", "LatentIO", "CLatentZlib"],
                 swiftSettings: kernelFlags),
+        // Optimised in debug builds too: its tests (and the CLI tests' demo) run UMAP's SGD and
+        // t-SNE on thousands of digits, which unoptimised SIMD code runs ~50× slower.
         .target(name: "LatentManifold", dependencies: ["LatentTensor", "LatentIO", "CLatentBLAS", "CLatentFFTW"],
-                swiftSettings: kernelFlags),
+                swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CLatentText"),
         // Optimised in debug builds too: its tests train real word2vec models, which unoptimised
         // SIMD code runs ~100× slower.

@@ -3,9 +3,11 @@
 #
 #   scripts/bench.sh [workload ...] [--rounds N] [--threads T] [--data DIR]
 #
-# workloads: gemm, mlp, train-step (default: these three, in that order), vae (3 epochs) and dcgan
-# (2 epochs of 60 batches each, extrapolated to the full epoch), and d2v (doc2vec on the Lee
-# corpus, PV-DBOW then PV-DM, through Benchmarks/peers/doc2vec_compare.py). Builds LatentBench in
+# workloads: gemm, mlp, train-step (default: these three, in that order), vae (3 epochs), dcgan
+# (2 epochs of 60 batches each, extrapolated to the full epoch), umap (umap-70k: whole-process
+# wall time of each side, umap-learn's numba compilation apart, both embeddings scored by
+# Benchmarks/peers/umap_metrics.py) and d2v (doc2vec on the Lee corpus, PV-DBOW then PV-DM,
+# through Benchmarks/peers/doc2vec_compare.py). Builds LatentBench in
 # release once, then for each workload runs Latent and the peer alternately, N rounds each
 # (default 3), so drift in machine load hits both sides alike. Prints every run's output, then
 # per workload the median of the rounds for each side and the Latent/peer ratio, with the load
@@ -25,9 +27,9 @@ while [[ $# -gt 0 ]]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
-        gemm|mlp|train-step|vae|dcgan|d2v) WORKLOADS+=("$1"); shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan, d2v)" >&2; exit 2 ;;
+        gemm|mlp|train-step|vae|dcgan|umap|d2v) WORKLOADS+=("$1"); shift ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan, umap, d2v)" >&2; exit 2 ;;
     esac
 done
 [[ ${#WORKLOADS[@]} -eq 0 ]] && WORKLOADS=(gemm mlp train-step)
@@ -53,7 +55,30 @@ peer_command() {
         train-step) echo "$PYTHON Benchmarks/peers/train_step_torch.py --threads $THREADS --data $DATA" ;;
         vae) echo "$PYTHON Benchmarks/peers/vae_torch.py --threads $THREADS --data $DATA $(workload_args vae)" ;;
         dcgan) echo "$PYTHON Benchmarks/peers/dcgan_torch.py --threads $THREADS --data $DATA $(workload_args dcgan)" ;;
+        umap) echo "env NUMBA_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS $PYTHON Benchmarks/peers/umap_peer.py --threads $THREADS --data $DATA" ;;
     esac
+}
+
+# Runs one side of umap-70k, timing the whole process from outside; appends its RESULT line,
+# with process_seconds and the load average added, to $LOG/umap.results.
+run_umap_side() {
+    local side=$1 round=$2 out="$LOG/umap-$1-$2.npy" started ended
+    started=$(date +%s.%N)
+    if [[ $side == latent ]]; then
+        # One seed per round (umap-learn runs unseeded, its default, so each of its rounds differs too).
+        "$BIN" umap --threads "$THREADS" --data "$DATA" --seed "$round" --out "$out" | tee "$LOG/out"
+    else
+        # shellcheck disable=SC2046
+        $(peer_command umap) --out "$out" | tee "$LOG/out"
+    fi
+    ended=$(date +%s.%N)
+    grep '^RESULT ' "$LOG/out" | sed 's/^RESULT //' | "$PYTHON" -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+r["process_seconds"] = float(sys.argv[1]) - float(sys.argv[2])
+r["loadBefore"] = [float(v) for v in sys.argv[3].split()]
+r["embedding"] = sys.argv[4]
+print(json.dumps(r))' "$ended" "$started" "$3" "$out" >> "$LOG/umap.results"
 }
 
 # Run length of the model workloads, the same for both sides.
@@ -65,6 +90,7 @@ workload_args() {
 }
 
 for w in "${WORKLOADS[@]}"; do
+    : > "$LOG/$w.results"
     if [[ $w == d2v ]]; then
         # Its own comparison script: alternating runs, one seed per round, medians and the ratio.
         SEEDS=$(seq -s, 1 "$ROUNDS")
@@ -75,7 +101,21 @@ for w in "${WORKLOADS[@]}"; do
         done
         continue
     fi
-    : > "$LOG/$w.results"
+    if [[ $w == umap ]]; then
+        for ((r = 1; r <= ROUNDS; r++)); do
+            for side in latent peer; do
+                load=$(cut -d' ' -f1-3 /proc/loadavg)
+                echo
+                echo "== umap round $r/$ROUNDS: $side ($load)"
+                run_umap_side "$side" "$r" "$load"
+            done
+        done
+        echo
+        echo "== umap: scoring every embedding with Benchmarks/peers/umap_metrics.py"
+        "$PYTHON" Benchmarks/peers/umap_metrics.py --data "$DATA" \
+            $(for f in "$LOG"/umap-*.npy; do echo "$(basename "$f" .npy)=$f"; done) | tee "$LOG/umap.scores"
+        continue
+    fi
     for ((r = 1; r <= ROUNDS; r++)); do
         echo
         echo "== $w round $r/$ROUNDS: latent ($(cut -d' ' -f1-3 /proc/loadavg))"
@@ -94,8 +134,8 @@ echo
 echo "== summary: medians over $ROUNDS rounds, $THREADS threads"
 for w in "${WORKLOADS[@]}"; do
     [[ $w == d2v ]] && continue
-    "$PYTHON" - "$LOG/$w.results" <<'PY'
-import json, statistics, sys
+    "$PYTHON" - "$LOG/$w.results" "$LOG/umap.scores" <<'PY'
+import json, os, statistics, sys
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 latent = [r for r in rows if r["impl"] == "latent"]
@@ -125,6 +165,29 @@ elif w in ("vae", "dcgan"):
     if w == "vae":
         print(f"  test negative ELBO: latent {[round(r['test_negative_elbo'], 2) for r in latent]}   "
               f"{name} {[round(r['test_negative_elbo'], 2) for r in peer]}")
+elif w.startswith("umap"):
+    scores = {}
+    if os.path.exists(sys.argv[2]):
+        for line in open(sys.argv[2]):
+            if line.strip():
+                s = json.loads(line)
+                scores[s["name"]] = s
+    a, b = med(r["process_seconds"] for r in latent), med(r["process_seconds"] for r in peer)
+    print(f"umap-70k: whole process, s: latent {a:.1f} {[round(r['process_seconds'], 1) for r in latent]}   "
+          f"{name} {b:.1f} {[round(r['process_seconds'], 1) for r in peer]}   latent/{name} {a / b:.2f} (bar: <= 0.5)")
+    compile_s = [round(r["compile_seconds"], 1) for r in peer if r.get("compile_seconds") is not None]
+    fit_b = med(r["umap_seconds"] for r in peer)
+    print(f"  {name}: numba compilation (a 300-point fit first) {compile_s} s; fit alone median {fit_b:.1f} s; "
+          f"whole process without compilation {b - med(compile_s or [0]):.1f} s -> latent/{name} {a / (b - med(compile_s or [0])):.2f}")
+    print(f"  latent stages (median s): pca {med(r['pca_seconds'] for r in latent):.1f}, knn {med(r['knn_seconds'] for r in latent):.1f}, "
+          f"graph+init {med(r['graph_init_seconds'] for r in latent):.1f}, sgd {med(r['optimize_seconds'] for r in latent):.1f}")
+    for side, rs in (("latent", latent), (name, peer)):
+        sc = [scores.get(os.path.basename(r["embedding"])[:-4]) for r in rs]
+        sc = [s for s in sc if s]
+        if sc:
+            tkey = next(k for k in sc[0] if k.startswith("trustworthiness"))
+            print(f"  {side:>10}: 10-NN accuracy {[round(s['knn10_accuracy'], 4) for s in sc]} (median {med(s['knn10_accuracy'] for s in sc):.4f}), "
+                  f"{tkey} {[round(s[tkey], 4) for s in sc]} (median {med(s[tkey] for s in sc):.4f})")
 elif w == "train-step":
     a, b = med(r["stepMs"] for r in latent), med(r["stepMs"] for r in peer)
     print(f"train-step: ms/step latent {a:.2f}   {name} {b:.2f}   latent/{name} {a / b:.2f} (< 1 means Latent is faster)")

@@ -3,19 +3,22 @@ import LatentIO
 import LatentManifold
 import LatentTensor
 
-/// How to embed: a PCA, or SNE / t-SNE (the config's `method`) after reducing the input to
-/// `pcaDims` principal components (0: no reduction).
+/// How to embed: a PCA, or SNE / t-SNE (the config's `method`) or UMAP after reducing the input
+/// to `pcaDims` principal components (0: no reduction).
 public enum EmbeddingMethod: Codable, Sendable, Equatable {
     /// The principal components (the config's `components` of them).
     case pca(PCA.Config)
     /// SNE or t-SNE, on the first `pcaDims` principal components when the input has more.
     case neighbours(TSNE.Config, pcaDims: Int)
+    /// UMAP, on the first `pcaDims` principal components when the input has more.
+    case umap(UMAP.Config, pcaDims: Int)
 
-    /// "pca", "sne" or "tsne": the name in metrics, folder names and titles.
+    /// "pca", "sne", "tsne" or "umap": the name in metrics, folder names and titles.
     public var name: String {
         switch self {
         case .pca: "pca"
         case .neighbours(let config, _): config.method.rawValue
+        case .umap: "umap"
         }
     }
 
@@ -24,6 +27,7 @@ public enum EmbeddingMethod: Codable, Sendable, Equatable {
         switch self {
         case .pca(let config): config.seed
         case .neighbours(let config, _): config.seed
+        case .umap(let config, _): config.seed
         }
     }
 }
@@ -81,7 +85,7 @@ public struct EmbeddingResults: Codable, Sendable {
     public var explainedVariance: [Double]?
     /// PCA: the solver `auto` chose, or the one asked for.
     public var solver: PCA.Solver?
-    /// SNE/t-SNE: the principal components the input was reduced to first, if it was.
+    /// SNE/t-SNE/UMAP: the principal components the input was reduced to first, if it was.
     public var pcaDims: Int?
     /// SNE/t-SNE: the final KL(P‖Q).
     public var kl: Double?
@@ -102,12 +106,23 @@ public struct EmbeddingResults: Codable, Sendable {
     public var continuity: Double?
     /// With labels: leave-one-out 10-nearest-neighbour accuracy in the embedding.
     public var knn10Accuracy: Double?
+    /// UMAP: the full configuration.
+    public var umapSettings: UMAP.Config?
+    /// UMAP: the start actually used (`random` when the graph was disconnected).
+    public var initialization: String?
+    /// UMAP: the SGD epochs run.
+    public var epochs: Int?
+    /// UMAP: `a` and `b` of the embedding similarity `1 / (1 + a·d^{2b})`.
+    public var curve: [Double]?
+    /// UMAP: time spent finding nearest neighbours.
+    public var neighborSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case method, points, features, dimensions, source, threads, seed, seconds
         case explainedVarianceRatio = "explained_variance_ratio", explainedVariance = "explained_variance", solver
         case pcaDims = "pca_dims", kl, backend, affinitySeconds = "affinity_seconds", optimizeSeconds = "optimize_seconds"
         case history, settings, trustworthiness, continuity, knn10Accuracy = "knn10_accuracy"
+        case umapSettings = "umap_settings", initialization, epochs, curve, neighborSeconds = "neighbor_seconds"
     }
 }
 
@@ -139,6 +154,10 @@ public struct EmbeddingReport: Sendable {
         }
         if let backend = r.backend { rows.append(("backend", backend.rawValue)) }
         if let kl = r.kl { rows.append(("KL", String(format: "%.4f", kl))) }
+        if let u = r.umapSettings, let epochs = r.epochs {
+            let start = r.initialization ?? u.initialization.rawValue
+            rows.append(("UMAP", "n_neighbors \(u.nNeighbors), min_dist \(u.minDist), spread \(u.spread), \(u.metric.rawValue), \(epochs) epochs, \(start) start"))
+        }
         if let t = r.trustworthiness, let c = r.continuity {
             rows.append(("trustworthiness", String(format: "%.4f (continuity %.4f)", t, c)))
         }
@@ -147,20 +166,21 @@ public struct EmbeddingReport: Sendable {
     }
 }
 
-/// PCA, SNE and t-SNE of points: `latent embed` and the demo's pictures of the digits.
+/// PCA, SNE, t-SNE and UMAP of points: `latent embed` and the demo's pictures of the digits.
 public enum EmbeddingExperiment {
     /// Embeds the points `settings.input` names into `folder`: `embedding.npy`, `labels.npy` with
     /// labels, `metrics.json`, `embedding.png`/`.svg` (and `embedding-thumbnails.png` for
     /// images), `loss.png` for SNE/t-SNE and `pca.safetensors` for PCA.
-    /// The folder (`folder()`) is made only once the input has loaded, so a bad input leaves no
-    /// empty run folder behind.
+    /// The folder (`folder()`) is made only once the embedding exists, so a bad input or a
+    /// setting the data cannot meet (a perplexity or `n_neighbors` too large) leaves no empty run
+    /// folder behind.
     public static func run(_ settings: EmbeddingSettings, in folder: @autoclosure () throws -> RunFolder,
                            log: ExperimentLog = .silent) throws -> EmbeddingReport {
         let started = Date()
         let data = try EmbeddingData.load(settings.input)
         log.note("data: \(data.source): \(data.count) points × \(data.features)")
-        let folder = try folder()
         var embedding = try embed(data, method: settings.method, log: log)
+        let folder = try folder()
         let y = embedding.coordinates
         if let pca = embedding.pca { try pca.save(to: folder.file("pca.safetensors")) }
         if let history = embedding.results.history {
@@ -181,7 +201,7 @@ public enum EmbeddingExperiment {
     }
 
     /// Embeds `data` with `method` and measures the result: the 10-NN accuracy when it has labels
-    /// (and more than 10 points), trustworthiness and continuity for SNE/t-SNE of at most
+    /// (and more than 10 points), trustworthiness and continuity for SNE/t-SNE/UMAP of at most
     /// `trustworthinessLimit` points (they cost O(n²)). Progress of SNE/t-SNE goes to `log`.
     public static func embed(_ data: EmbeddingData, method: EmbeddingMethod, trustworthinessLimit: Int = 5000,
                              log: ExperimentLog = .silent) throws -> Embedding {
@@ -199,16 +219,26 @@ public enum EmbeddingExperiment {
             results.explainedVarianceRatio = pca.explainedVarianceRatio
             results.explainedVariance = pca.explainedVariance
             results.solver = pca.solverUsed
-        case .neighbours(let config, let pcaDims):
-            var features = x
-            // Neighbourhoods in 50 principal components are nearly those of the full input, at a
-            // fraction of the cost of the distances.
-            if pcaDims > 0 && data.features > pcaDims && n > pcaDims {
-                var reduction = PCA.Config(components: pcaDims)
-                reduction.seed = config.seed
-                features = try PCA.fit(x, config: reduction).transform(x)
-                results.pcaDims = pcaDims
+        case .umap(let config, let pcaDims):
+            let features = try reduce(x, to: pcaDims, seed: config.seed, results: &results)
+            let embedding = try UMAP.fit(features, config: config)
+            log.note("UMAP: \(embedding.epochsDone) epochs, \(embedding.initializationUsed.rawValue) start [\(formatDuration(embedding.optimizeSeconds))]")
+            y = embedding.coordinates
+            results.umapSettings = config
+            results.initialization = embedding.initializationUsed.rawValue
+            results.epochs = embedding.epochsDone
+            results.curve = [embedding.a, embedding.b]
+            results.neighborSeconds = embedding.neighborSeconds
+            results.affinitySeconds = embedding.graphSeconds
+            results.optimizeSeconds = embedding.optimizeSeconds
+            if n <= trustworthinessLimit {
+                let (t, c) = try EmbeddingQuality.trustworthinessAndContinuity(data: features, embedding: y,
+                                                                               k: min(10, (n - 2) / 3))
+                results.trustworthiness = t
+                results.continuity = c
             }
+        case .neighbours(let config, let pcaDims):
+            let features = try reduce(x, to: pcaDims, seed: config.seed, results: &results)
             let embedding = try TSNE.fit(features, config: config) { p in
                 log.note(String(format: "iteration %4d  KL %.4f", p.iteration, p.kl) + "  (\(p.phase))  [\(formatDuration(p.seconds))]")
             }
@@ -232,5 +262,16 @@ public enum EmbeddingExperiment {
         }
         results.seconds = Date().timeIntervalSince(started)
         return Embedding(coordinates: y, results: results, pca: fitted)
+    }
+
+    /// `x` reduced to its first `pcaDims` principal components when it has more features (and
+    /// points) than that; neighbourhoods in 50 principal components are nearly those of the full
+    /// input, at a fraction of the cost of the distances.
+    static func reduce(_ x: Tensor, to pcaDims: Int, seed: UInt64, results: inout EmbeddingResults) throws -> Tensor {
+        guard pcaDims > 0 && x.shape[1] > pcaDims && x.shape[0] > pcaDims else { return x }
+        var reduction = PCA.Config(components: pcaDims)
+        reduction.seed = seed
+        results.pcaDims = pcaDims
+        return try PCA.fit(x, config: reduction).transform(x)
     }
 }

@@ -2,10 +2,11 @@ import Foundation
 import Latent
 
 /// Seeing the digits: PCA, the crowding problem (SNE vs t-SNE), t-SNE of pixels and of the
-/// classifier's hidden layer, and the curse of dimensionality. Every embedding is made by
+/// classifier's hidden layer, UMAP of the same digits beside t-SNE (and new digits placed by its
+/// `transform`), and the curse of dimensionality. Every embedding is made by
 /// `EmbeddingExperiment.embed`, the function behind `latent embed`.
 struct ManifoldSection: DemoSection {
-    let key = "manifold", title = "Seeing high-dimensional data: PCA and t-SNE"
+    let key = "manifold", title = "Seeing high-dimensional data: PCA, t-SNE and UMAP"
 
     func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Metric]) {
         let folder = try RunFolder(try context.folder(key), name: key)
@@ -14,6 +15,7 @@ struct ManifoldSection: DemoSection {
         let x50 = try principalComponents(context, folder, &blocks, &figures)
         try crowding(x50, context, folder, &blocks, &figures)
         try digitsAndHiddenLayer(x50, context, folder, &blocks, &figures)
+        try umapBesideTSNE(x50, context, folder, &blocks, &figures)
         curseOfDimensionality(context, &blocks, &figures)
         return (HTMLReport.Section(title, blocks: blocks), figures)
     }
@@ -104,6 +106,53 @@ struct ManifoldSection: DemoSection {
             blocks.append(.image(path: "\(key)/tsne-hidden.png", caption: "t-SNE of the classifier's hidden layer", width: nil))
         }
         blocks.append(.image(path: "\(key)/tsne-loss.png", caption: "KL divergence during optimisation (the jump at the end of early exaggeration is expected)", width: nil))
+    }
+
+    /// UMAP of the digits t-SNE embedded above (same 50 principal components), then `transform`
+    /// of digits it has not seen: each is placed into the fixed layout and judged by a 10-NN vote
+    /// of the training digits around it.
+    private func umapBesideTSNE(_ x50: Tensor, _ context: DemoContext, _ folder: RunFolder,
+                                _ blocks: inout [HTMLReport.Block], _ figures: inout [String: Metric]) throws {
+        let data = context.train, labels = data.labels ?? []
+        let count = min(context.quick ? 400 : 5000, data.count)
+        let held = min(context.quick ? 200 : 1000, data.count - count)
+        var config = UMAP.Config()
+        config.seed = context.seed
+        if context.quick { config.nEpochs = 100 }
+        let started = Date()
+        let embedding = try UMAP.fit(x50.rows(0..<count), config: config)
+        let seconds = Date().timeIntervalSince(started)
+        let y = embedding.coordinates
+        let accuracy = try EmbeddingQuality.knnAccuracy(y, labels: Array(labels.prefix(count)), k: 10)
+        try EmbeddingPictures.write(y, labels: Array(labels.prefix(count)), images: data.inputs.rows(0..<count),
+                                    title: "UMAP of \(count) digits (pixels, PCA 50)", in: folder, name: "umap")
+        var umapFigures: [String: Metric] = ["points": .number(Double(count)), "knn10_accuracy": .number(accuracy),
+                                             "seconds": .number(seconds), "epochs": .number(Double(embedding.epochsDone)),
+                                             "init": .text(embedding.initializationUsed.rawValue)]
+        var transformSentence = ""
+        if held >= 10 {
+            let placed = try embedding.transform(x50.rows(count..<(count + held)))
+            let near = NearestNeighbors.exact(queries: placed, reference: y, k: 10)
+            var correct = 0
+            for i in 0..<held {
+                var votes = [Int](repeating: 0, count: 10)
+                for e in i * 10..<(i + 1) * 10 { votes[labels[Int(near.indices[e])] % 10] += 1 }
+                if votes.firstIndex(of: votes.max() ?? 0) == labels[count + i] { correct += 1 }
+            }
+            let transformAccuracy = Double(correct) / Double(held)
+            umapFigures["transform_points"] = .number(Double(held))
+            umapFigures["transform_knn10_accuracy"] = .number(transformAccuracy)
+            transformSentence = " Its transform then placed \(held) digits the layout had not seen, keeping the \(count) fixed: \(String(format: "%.1f", transformAccuracy * 100)) % of them land among digits of their own class (a 10-NN vote of the training digits around them)."
+        }
+        figures["umap_pixels"] = .map(umapFigures)
+        var rows = [["UMAP (n_neighbors 15, min_dist 0.1, \(embedding.epochsDone) epochs)", String(format: "%.1f %%", accuracy * 100), duration(seconds)]]
+        if case .map(let tsne)? = figures["tsne_pixels"], case .number(let a)? = tsne["knn10_accuracy"],
+           case .number(let t)? = tsne["seconds"] {
+            rows.insert(["t-SNE (perplexity 30)", String(format: "%.1f %%", a * 100), duration(t)], at: 0)
+        }
+        blocks.append(.paragraph("UMAP (McInnes et al. 2018) on the same \(count) digits: a fuzzy graph of each digit's 15 nearest neighbours (distances rescaled per point so every neighbourhood counts alike), a spectral start, then SGD that pulls graph neighbours together and pushes random pairs apart. It keeps t-SNE's clusters at a fraction of the cost on large data, and can place new points.\(transformSentence)"))
+        blocks.append(.table(header: ["method", "10-NN accuracy in 2-d", "time"], rows: rows))
+        blocks.append(.image(path: "\(key)/umap-thumbnails.png", caption: "UMAP of the pixels, drawn as the digits themselves", width: nil))
     }
 
     /// Mean distances between random points of the unit hypercube as the dimension grows.

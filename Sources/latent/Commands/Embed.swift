@@ -2,22 +2,24 @@ import ArgumentParser
 import Foundation
 import Latent
 
-/// `latent embed`: PCA, SNE or t-SNE of a matrix, of MNIST, or of a trained model's hidden
+/// `latent embed`: PCA, SNE, t-SNE or UMAP of a matrix, of MNIST, or of a trained model's hidden
 /// layer; writes coordinates, metrics and pictures.
 struct Embed: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Embed data in 2 or 3 dimensions with PCA, SNE or t-SNE; writes coordinates, metrics.json and plots.",
+        abstract: "Embed data in 2 or 3 dimensions with PCA, SNE, t-SNE or UMAP; writes coordinates, metrics.json and plots.",
         discussion: """
             Input is an .npy matrix [n, d] (--input X.npy, optional --labels y.npy) or MNIST \
             (--input mnist: the shipped 10,000 images, or --data DIR). With --model CHECKPOINT \
             --layer NAME the activations of that layer of a trained classifier are embedded \
             instead of the pixels. Writes embedding.npy, metrics.json, embedding.png/.svg (and \
-            thumbnails.png for images), loss.png for SNE/t-SNE, pca.safetensors for PCA.
+            thumbnails.png for images), loss.png for SNE/t-SNE, pca.safetensors for PCA. UMAP \
+            takes umap-learn's parameters (--n-neighbors, --min-dist, --spread, --metric, \
+            --n-epochs) with its defaults.
             """)
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case pca, sne, tsne }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case pca, sne, tsne, umap }
 
-    @Option(help: "pca, sne or tsne.")
+    @Option(help: "pca, sne, tsne or umap.")
     var method: Method = .tsne
 
     @Option(help: ArgumentHelp("An .npy matrix [n, d], or 'mnist'.", valueName: "path|mnist"))
@@ -53,13 +55,28 @@ struct Embed: ParsableCommand {
     @Option(help: "Exaggeration of the early phase.")
     var earlyExaggeration: Float = 12
 
-    @Option(help: "Learning rate (default: n / exaggeration, as openTSNE).")
+    @Option(help: "Learning rate (t-SNE default: n / exaggeration, as openTSNE; UMAP: 1).")
     var learningRate: Double?
 
-    @Option(help: "Initialisation: pca or random.")
-    var initialization: String = "pca"
+    @Option(help: "Initialisation: pca or random (t-SNE, default pca); spectral, random or pca (UMAP, default spectral).")
+    var initialization: String?
 
-    @Option(help: "Reduce the input to this many principal components before SNE/t-SNE (0 = off).")
+    @Option(help: "UMAP: size of each point's neighbourhood, the point itself counted.")
+    var nNeighbors: Int = 15
+
+    @Option(help: "UMAP: smallest distance between embedded points.")
+    var minDist: Double = 0.1
+
+    @Option(help: "UMAP: scale of the embedded points.")
+    var spread: Double = 1
+
+    @Option(help: "UMAP: input distance, euclidean or cosine.")
+    var metric: String = "euclidean"
+
+    @Option(help: "UMAP: epochs of SGD (default: 500 up to 10,000 points, else 200).")
+    var nEpochs: Int?
+
+    @Option(help: "Reduce the input to this many principal components before SNE/t-SNE/UMAP (0 = off).")
     var pcaDims: Int = 50
 
     @Flag(help: "PCA: scale components to unit variance.")
@@ -82,7 +99,18 @@ struct Embed: ParsableCommand {
     func validate() throws {
         if let n = limit, n < 1 { throw ValidationError("--limit must be positive, got \(n).") }
         if TSNE.Backend(rawValue: backend) == nil { throw ValidationError("--backend must be auto, exact, bh or fft, got '\(backend)'.") }
-        if TSNE.Initialization(rawValue: initialization) == nil { throw ValidationError("--initialization must be pca or random, got '\(initialization)'.") }
+        if let initialization {
+            if method == .umap {
+                if UMAP.Initialization(rawValue: initialization) == nil {
+                    throw ValidationError("--initialization must be spectral, random or pca for UMAP, got '\(initialization)'.")
+                }
+            } else if TSNE.Initialization(rawValue: initialization) == nil {
+                throw ValidationError("--initialization must be pca or random, got '\(initialization)'.")
+            }
+        }
+        if UMAP.Metric(rawValue: metric) == nil { throw ValidationError("--metric must be euclidean or cosine, got '\(metric)'.") }
+        // UMAP's numeric settings (n_neighbors ≥ 2 and below n, min_dist ≤ spread, …) are checked
+        // by UMAP.fit, which names them in one line before anything is written.
         if dim < 1 { throw ValidationError("--dim must be positive, got \(dim).") }
         if pcaDims < 0 { throw ValidationError("--pca-dims must be ≥ 0, got \(pcaDims).") }
         if (model == nil) != (layer == nil) { throw ValidationError("--model and --layer go together.") }
@@ -117,9 +145,22 @@ struct Embed: ParsableCommand {
             config.earlyIterations = earlyIterations
             config.earlyExaggeration = earlyExaggeration
             config.learningRate = learningRate
-            config.initialization = TSNE.Initialization(rawValue: initialization) ?? .pca
+            config.initialization = initialization.flatMap(TSNE.Initialization.init(rawValue:)) ?? .pca
             config.seed = compute.seed
             return .neighbours(config, pcaDims: pcaDims)
+        case .umap:
+            return .umap(umapConfig, pcaDims: pcaDims)
         }
+    }
+
+    /// UMAP's settings from the flags (names checked by validate()).
+    var umapConfig: UMAP.Config {
+        var config = UMAP.Config(dimensions: dim, nNeighbors: nNeighbors, minDist: minDist, spread: spread,
+                                 metric: UMAP.Metric(rawValue: metric) ?? .euclidean)
+        config.nEpochs = nEpochs
+        if let learningRate { config.learningRate = learningRate }
+        config.initialization = initialization.flatMap(UMAP.Initialization.init(rawValue:)) ?? .spectral
+        config.seed = compute.seed
+        return config
     }
 }
