@@ -5,19 +5,22 @@
 # all-reduce's share of the 2-rank epochs and the test accuracy; then the medians and the ratio.
 # Then the all-reduce itself by message size (LatentBench allreduce).
 #
-#   scripts/bench-mpi.sh [--rounds N] [--data DIR] [--model mlp|vae]
+#   scripts/bench-mpi.sh [--rounds N] [--data DIR] [--model mlp|vae] [--btl tcp,self|vader,self]
+# (--btl: Open MPI's transports; tcp,self by default, as between hosts; vader is shared memory)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 ROUNDS=3
 DATA=../shared/data/mnist
 MODEL=mlp
+BTL=tcp,self
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --rounds) ROUNDS=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
         --model) MODEL=$2; shift 2 ;;
-        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        --btl) BTL=$2; shift 2 ;;
+        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
         *) echo "bench-mpi.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -31,7 +34,7 @@ echo "== building latent and LatentBench (release)"
 swift build -c release --product latent 2>&1 | tail -1
 swift build -c release --product LatentBench 2>&1 | tail -1
 BIN=$(swift build -c release --show-bin-path)
-MPI=(mpirun --allow-run-as-root --oversubscribe --mca btl tcp,self -np 2)
+MPI=(mpirun --allow-run-as-root --oversubscribe --mca btl "$BTL" -np 2)
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/latent-bench-mpi.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 
