@@ -40,9 +40,19 @@ public struct RunFolder: Sendable {
     /// The folder a rank other than 0 of a data-parallel run writes into instead of the run's:
     /// private, temporary, removed by `removeScratchFolders` at exit. Only rank 0 writes the run.
     public static func scratch(rank: Int) throws -> RunFolder {
+        removeOrphanedScratchFolders()
         let path = NSTemporaryDirectory() + "latent-rank\(rank)-\(ProcessInfo.processInfo.processIdentifier)"
         scratch.append(path)
         return try RunFolder(path, name: "scratch")
+    }
+
+    /// Removes scratch folders left by ranks that were killed (their process no longer exists).
+    static func removeOrphanedScratchFolders() {
+        let fm = FileManager.default, temporary = NSTemporaryDirectory()
+        for name in (try? fm.contentsOfDirectory(atPath: temporary)) ?? [] where name.hasPrefix("latent-rank") {
+            guard let pid = name.split(separator: "-").last.flatMap({ Int32($0) }), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? fm.removeItem(atPath: temporary + name) }
+        }
     }
 
     /// Removes the scratch folders this process made.
