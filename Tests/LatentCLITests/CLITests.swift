@@ -17,10 +17,16 @@ import Testing
     @Test func badFlagValuesAreOneLineErrors() throws {
         for args in [["train", "classifier", "--epochs", "0"], ["train", "classifier", "--hidden", "12,x"],
                      ["train", "classifier", "--optimizer", "rmsprop"], ["train", "classifier", "--threads", "0"],
-                     ["train", "classifier", "--lr", "-1"]] {
-            let r = try CLI.run(args)
+                     ["train", "classifier", "--lr", "-1"], ["train", "classifier", "--threads", "100000"],
+                     ["train", "classifier", "--weight-decay", "nan"], ["train", "vae", "--momentum", "nan"],
+                     ["train", "autoencoder", "--momentum", "1.5"], ["train", "classifier", "--clip-norm", "inf"]] {
+            let dir = try temporaryDirectory("flags")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let r = try CLI.run(args + ["--out", dir.path + "/run"])
             #expect(r.status != 0, "\(args) should fail")
             #expect(r.stderr.contains("Error:"), "\(args): \(r.stderr)")
+            // Refused before anything is written.
+            #expect(!FileManager.default.fileExists(atPath: dir.path + "/run"), "\(args) left a run folder")
         }
     }
 

@@ -24,7 +24,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         if epochs < 1 { throw .invalidConfig("epochs must be at least 1, got \(epochs)") }
         if batchSize < 1 { throw .invalidConfig("batch size must be at least 1, got \(batchSize)") }
         if !(learningRate > 0) || !learningRate.isFinite { throw .invalidConfig("learning rate must be positive, got \(learningRate)") }
-        if let c = clipNorm, !(c > 0) { throw .invalidConfig("clip norm must be positive, got \(c)") }
+        if let c = clipNorm, !(c > 0) || !c.isFinite { throw .invalidConfig("clip norm must be positive, got \(c)") }
+        // NaN passes every comparison, so each bound is written to fail on it.
+        if !(weightDecay >= 0) || !weightDecay.isFinite { throw .invalidConfig("weight decay must be ≥ 0, got \(weightDecay)") }
+        if !(momentum >= 0 && momentum < 1) { throw .invalidConfig("momentum must be in [0, 1), got \(momentum)") }
+        if !(beta1 >= 0 && beta1 < 1) { throw .invalidConfig("beta1 must be in [0, 1), got \(beta1)") }
     }
 
     /// The optimiser this config describes (with its gradient clipping).
