@@ -87,6 +87,32 @@ public enum Gzip {
         }
     }
 
+    /// The first `count` bytes the stream inflates to (fewer when it is shorter), inflating no
+    /// more than that: for reading a header that bounds the rest.
+    ///
+    /// - Throws: `LatentIOError.corrupt` for invalid data.
+    public static func prefix(_ bytes: [UInt8], count: Int, path: String = "<memory>") throws -> [UInt8] {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw LatentIOError.io(path, "zlib inflateInit2 failed")
+        }
+        defer { inflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: max(count, 1))
+        var produced = 0, consumed = 0
+        try bytes.withUnsafeBufferPointer { input in
+            while produced < count && consumed < input.count {
+                let status = out.withUnsafeMutableBufferPointer { o in
+                    inflateStep(&stream, input, &consumed, o.baseAddress! + produced, capacity: count - produced)
+                }
+                produced += status.produced
+                if status.code == Z_STREAM_END { break }
+                if status.code == Z_BUF_ERROR && status.produced == 0 { break }
+                if status.code != Z_OK && status.code != Z_BUF_ERROR { throw zlibError(status.code, &stream, path, consumed) }
+            }
+        }
+        return Array(out[0..<produced])
+    }
+
     /// Compresses `bytes` as a single-member gzip stream (`level` 0–9, default 6 like `gzip`).
     public static func compress(_ bytes: [UInt8], level: Int = 6) -> [UInt8] {
         var stream = z_stream()

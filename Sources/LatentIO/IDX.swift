@@ -74,7 +74,7 @@ public enum IDX {
 
     /// Parses the bytes of an IDX file (gzip or not); `path` only names the source in errors.
     static func parse(bytes raw: [UInt8], path: String, limit: Int = Gzip.defaultLimit) throws -> IDXArray {
-        let bytes = Gzip.isGzip(raw) ? try Gzip.decompress(raw, limit: limit, path: path) : raw
+        let bytes = Gzip.isGzip(raw) ? try inflate(raw, path: path, limit: limit) : raw
         guard bytes.count >= 4 else {
             throw LatentIOError.truncated(path, what: "an IDX header needs 4 bytes but the file has \(bytes.count)",
                                           expected: 4, got: bytes.count)
@@ -112,6 +112,35 @@ public enum IDX {
             throw LatentIOError.corrupt(path, "header says \(dimsText(shape)) = \(needed) bytes of data but \(available) follow (\(available - needed) extra)")
         }
         return IDXArray(shape: shape, dataType: type, bytes: Array(bytes[headerSize...]))
+    }
+}
+
+extension IDX {
+    /// A gzip-compressed IDX file inflated to no more than its own header announces (plus one
+    /// byte, to notice extra data): a small bomb behind a small header costs only what the header
+    /// says, not the general limit.
+    static func inflate(_ raw: [UInt8], path: String, limit: Int) throws -> [UInt8] {
+        // The type and rank bytes, then the extents: at most 4 + 4 · 255 bytes.
+        let head = try Gzip.prefix(raw, count: 4 + 4 * 255, path: path)
+        var bound = limit
+        if head.count >= 4, head[0] == 0, head[1] == 0, let type = IDXDataType(rawValue: head[2]) {
+            let rank = Int(head[3]), headerSize = 4 + 4 * rank
+            if head.count >= headerSize {
+                let shape = (0..<rank).map { k -> Int in
+                    let o = 4 + 4 * k
+                    return Int(head[o]) << 24 | Int(head[o + 1]) << 16 | Int(head[o + 2]) << 8 | Int(head[o + 3])
+                }
+                if let elements = checkedProduct(shape), case (let needed, false) = elements.multipliedReportingOverflow(by: type.kind.size),
+                   needed <= limit - headerSize - 1 {
+                    bound = headerSize + needed + 1
+                }
+            }
+        }
+        do {
+            return try Gzip.decompress(raw, limit: bound, path: path)
+        } catch LatentIOError.tooLarge where bound < limit {
+            throw LatentIOError.corrupt(path, "the compressed data inflates past the \(bound - 1) bytes its IDX header announces")
+        }
     }
 }
 

@@ -22,6 +22,25 @@ import Testing
         #expect(a.integers() == Array(0..<12))
     }
 
+    @Test func aGzipBombBehindASmallHeaderIsRefusedAtTheHeadersSize() throws {
+        // The header announces 10 images of 28 × 28 bytes; 64 MB of zeros follow in the stream.
+        let header = Self.idx(type: 0x08, dims: [10, 28, 28], data: [UInt8](repeating: 7, count: 7840))
+        let bomb = Gzip.compress(header + [UInt8](repeating: 0, count: 64 << 20), level: 9)
+        #expect(bomb.count < 200_000)
+        do {
+            _ = try IDX.parse(bytes: bomb, path: "bomb.gz")
+            Issue.record("the bomb was read")
+        } catch LatentIOError.corrupt(let path, let message) {
+            #expect(path == "bomb.gz")
+            #expect(message.contains("7856 bytes its IDX header announces"), "\(message)")
+        }
+        // The honest file inflates as before, and Gzip.prefix stops where it is told.
+        let honest = Gzip.compress(header)
+        #expect(try IDX.parse(bytes: honest, path: "ok.gz").shape == [10, 28, 28])
+        #expect(try Gzip.prefix(honest, count: 8) == Array(header[0..<8]))
+        #expect(try Gzip.prefix(honest, count: 100_000) == header)
+    }
+
     @Test func wideBigEndianTypes() throws {
         let i32 = try IDX.parse(bytes: Self.idx(type: 0x0C, dims: [2], data: [0xFF, 0xFF, 0xFF, 0xFE, 0, 0, 1, 0]), path: "i")
         #expect(i32.tensor().scalars == [-2, 256] && i32.integers() == [-2, 256])
