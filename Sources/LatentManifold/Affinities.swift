@@ -188,45 +188,12 @@ public struct Affinities: Sendable {
     /// `(C + Cᵀ) / 2n` of row-stochastic sparse `C`, with columns sorted and duplicates merged.
     public static func symmetrize(count n: Int, _ c: (rowStart: [Int], columns: [Int32], values: [Float]),
                                   perplexity: Double) -> Affinities {
-        var degree = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n {
-            for e in c.rowStart[i]..<c.rowStart[i + 1] {
-                degree[i] += 1
-                degree[Int(c.columns[e])] += 1
-            }
-        }
-        var start = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n { start[i + 1] = start[i] + degree[i] }
-        var fill = start
-        var cols = [Int32](repeating: 0, count: start[n])
-        var vals = [Float](repeating: 0, count: start[n])
         let scale = Float(1 / (2 * Double(n)))
-        for i in 0..<n {
-            for e in c.rowStart[i]..<c.rowStart[i + 1] {
-                let j = Int(c.columns[e]), v = c.values[e] * scale
-                cols[fill[i]] = Int32(j); vals[fill[i]] = v; fill[i] += 1
-                cols[fill[j]] = Int32(i); vals[fill[j]] = v; fill[j] += 1
+        let p = SparseSymmetrization.rows(count: n, edges: { edge in
+            for i in 0..<n {
+                for e in c.rowStart[i]..<c.rowStart[i + 1] { edge(i, Int(c.columns[e]), c.values[e] * scale) }
             }
-        }
-        // Sort each row by column and merge the two halves of each pair.
-        var rowStart = [Int](repeating: 0, count: n + 1)
-        var outCols = [Int32](), outVals = [Float]()
-        outCols.reserveCapacity(cols.count)
-        outVals.reserveCapacity(vals.count)
-        var order: [Int] = []
-        for i in 0..<n {
-            order = Array(start[i]..<start[i + 1])
-            order.sort { cols[$0] < cols[$1] }
-            var last: Int32 = -1
-            for e in order {
-                if cols[e] == last {
-                    outVals[outVals.count - 1] += vals[e]
-                } else if Int(cols[e]) != i {
-                    outCols.append(cols[e]); outVals.append(vals[e]); last = cols[e]
-                }
-            }
-            rowStart[i + 1] = outCols.count
-        }
-        return Affinities(count: n, rowStart: rowStart, columns: outCols, values: outVals, perplexity: perplexity)
+        }, combine: +)
+        return Affinities(count: n, rowStart: p.rowStart, columns: p.columns, values: p.values, perplexity: perplexity)
     }
 }

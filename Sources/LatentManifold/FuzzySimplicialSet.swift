@@ -149,46 +149,11 @@ public struct FuzzySimplicialSet: Sendable {
     /// `neighbors[i*m ..< (i+1)*m]` with weights `weights`) and its transpose. Self-loops and
     /// zero weights are dropped.
     public static func union(count n: Int, neighbors: [Int32], perRow m: Int, weights: [Float]) -> FuzzySimplicialSet {
-        var degree = [Int](repeating: 0, count: n)
-        for i in 0..<n {
-            for e in i * m..<(i + 1) * m where Int(neighbors[e]) != i && weights[e] > 0 {
-                degree[i] += 1
-                degree[Int(neighbors[e])] += 1
+        let u = SparseSymmetrization.rows(count: n, edges: { edge in
+            for i in 0..<n {
+                for e in i * m..<(i + 1) * m where weights[e] > 0 { edge(i, Int(neighbors[e]), weights[e]) }
             }
-        }
-        var start = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n { start[i + 1] = start[i] + degree[i] }
-        var fill = Array(start.dropLast())
-        // Each slot: column, weight, and whether it came from the row's own list (0) or the transpose (1).
-        var cols = [Int32](repeating: 0, count: start[n])
-        var vals = [Float](repeating: 0, count: start[n])
-        for i in 0..<n {
-            for e in i * m..<(i + 1) * m where Int(neighbors[e]) != i && weights[e] > 0 {
-                let j = Int(neighbors[e])
-                cols[fill[i]] = Int32(j); vals[fill[i]] = weights[e]; fill[i] += 1
-                cols[fill[j]] = Int32(i); vals[fill[j]] = weights[e]; fill[j] += 1
-            }
-        }
-        var rowStart = [Int](repeating: 0, count: n + 1)
-        var outCols = [Int32](), outVals = [Float]()
-        outCols.reserveCapacity(cols.count)
-        outVals.reserveCapacity(vals.count)
-        var order: [Int] = []
-        for i in 0..<n {
-            order = Array(start[i]..<start[i + 1])
-            order.sort { cols[$0] < cols[$1] || (cols[$0] == cols[$1] && $0 < $1) }
-            var last: Int32 = -1
-            for e in order {
-                if cols[e] == last {
-                    // The pair appears in both directions: a ⊕ b = a + b − ab.
-                    let a = outVals[outVals.count - 1], b = vals[e]
-                    outVals[outVals.count - 1] = a + b - a * b
-                } else {
-                    outCols.append(cols[e]); outVals.append(vals[e]); last = cols[e]
-                }
-            }
-            rowStart[i + 1] = outCols.count
-        }
-        return FuzzySimplicialSet(count: n, rowStart: rowStart, columns: outCols, values: outVals)
+        }, combine: { a, b in a + b - a * b })  // a ⊕ b, the probabilistic t-conorm
+        return FuzzySimplicialSet(count: n, rowStart: u.rowStart, columns: u.columns, values: u.values)
     }
 }
