@@ -39,22 +39,18 @@ public final class MPICommunicator: Communicator {
     }
 
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {
-        tally.measure(bytes: values.count * 4) { allReduce(values) }
+        tally.measure(bytes: values.count * 4) { allReduce(values, as: latent_mpi_float()) }
     }
 
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {
-        tally.measure(bytes: values.count * 8) { allReduce(values) }
+        tally.measure(bytes: values.count * 8) { allReduce(values, as: latent_mpi_double()) }
     }
 
-    private func allReduce(_ values: UnsafeMutableBufferPointer<Float>) {
+    /// In-place sum over the ranks of `values`, whose elements are MPI's `type`. An empty buffer
+    /// (a step that reported no figures) still takes part in the collective, with count 0.
+    private func allReduce<T>(_ values: UnsafeMutableBufferPointer<T>, as type: MPI_Datatype?) {
         forEachChunk(values.count) { offset, count in
-            _ = MPI_Allreduce(latent_mpi_in_place(), values.baseAddress! + offset, count, latent_mpi_float(), latent_mpi_sum(), world)
-        }
-    }
-
-    private func allReduce(_ values: UnsafeMutableBufferPointer<Double>) {
-        forEachChunk(values.count) { offset, count in
-            _ = MPI_Allreduce(latent_mpi_in_place(), values.baseAddress! + offset, count, latent_mpi_double(), latent_mpi_sum(), world)
+            _ = MPI_Allreduce(latent_mpi_in_place(), values.baseAddress.map { $0 + offset }, count, type, latent_mpi_sum(), world)
         }
     }
 
