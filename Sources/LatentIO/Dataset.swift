@@ -34,6 +34,11 @@ public struct Dataset: Sendable {
         Dataset(inputs: inputs.gatherRows(indices), labels: labels.map { l in indices.map { l[$0] } })
     }
 
+    /// The examples at `indices` as a mini-batch (labels empty for unlabelled data).
+    public func batch(_ indices: [Int]) -> Batch {
+        (inputs.gatherRows(indices), labels.map { l in indices.map { l[$0] } } ?? [], indices)
+    }
+
     /// The first `n` examples and the rest (e.g. a validation hold-out); `n` is clamped to `0...count`.
     public func split(first n: Int) -> (first: Dataset, rest: Dataset) {
         let k = Swift.max(0, Swift.min(n, count))
@@ -74,8 +79,7 @@ public struct Dataset: Sendable {
         /// Batch number `position`.
         public subscript(position: Int) -> Batch {
             precondition(position >= 0 && position < endIndex, "Dataset.Batches: batch \(position) out of range 0..<\(endIndex)")
-            let indices = Array(order[(position * size)..<Swift.min(order.count, (position + 1) * size)])
-            return (dataset.inputs.gatherRows(indices), dataset.labels.map { l in indices.map { l[$0] } } ?? [], indices)
+            return dataset.batch(Array(order[(position * size)..<Swift.min(order.count, (position + 1) * size)]))
         }
     }
 }

@@ -178,10 +178,13 @@ public final class TrainingLoop {
                 for s in schedules {
                     s.optimizer.learningRate = s.schedule.rate(base: s.base, step: s.optimizer.stepCount, totalSteps: totalSteps)
                 }
-                let global = streams.indices.map { streams[$0].next() }
-                var shard = ExampleShard.of(total: global[0].indices.count, rank: communicator.rank, size: communicator.size)
+                // Each rank gathers only its own rows of every dataset's global batch.
+                let global = streams.indices.map { streams[$0].nextIndices() }
+                let shards = global.map { ExampleShard.of(total: $0.count, rank: communicator.rank, size: communicator.size) }
+                let batches = zip(data, zip(global, shards)).map { d, g in d.batch(Array(g.0[g.1.offset..<(g.1.offset + g.1.count)])) }
+                // The first dataset's shard weighs the losses and draws the per-example noise.
+                var shard = shards[0]
                 if synchronizesBatchNorm { shard.synchronizeStatistics = { [communicator] in communicator.allReduceSum($0) } }
-                let batches = communicator.size == 1 ? global : global.map { Self.rows($0, of: shard) }
                 let current = TrainingStep(batches: batches, epoch: epoch, index: b + 1, globalStep: globalStep)
                 let report = try communicator.size == 1 ? step(current) : ExampleShard.$current.withValue(shard) { try step(current) }
                 // Each rank's figures are means over its shard; weighted by the shard's share they
@@ -193,7 +196,7 @@ public final class TrainingLoop {
                     sums[name, default: (0, 0)].total += value * weight
                     sums[name, default: (0, 0)].count += 1
                 }
-                samplesSeen += global[0].indices.count
+                samplesSeen += global[0].count
                 stepsThisRun += 1
                 let elapsed = Date().timeIntervalSince(start)
                 onEvent(TrainingEvent(epoch: epoch, epochs: epochs, batch: b + 1, batches: perEpoch,
@@ -329,12 +332,6 @@ extension TrainingLoop {
         }
     }
 
-    /// Rows `shard` of a global batch.
-    static func rows(_ batch: Dataset.Batch, of shard: ExampleShard) -> Dataset.Batch {
-        let range = shard.offset..<(shard.offset + shard.count)
-        return (batch.inputs.rows(range), batch.labels.isEmpty ? [] : Array(batch.labels[range]), Array(batch.indices[range]))
-    }
-
     /// Every optimiser slot restored from `path` belongs to a parameter of a registered module and
     /// has its shape (a slot of another shape would be indexed out of bounds by the update).
     func checkOptimizerSlots(path: String) throws {
@@ -381,12 +378,14 @@ struct BatchStream {
         batches = data.batches(size: size, shuffle: true, rng: &shuffling.generator, dropLast: dropLast)
     }
 
-    mutating func next() -> Dataset.Batch {
+    /// The example indices of the next batch (gathered by the caller, which may want only some).
+    mutating func nextIndices() -> [Int] {
         if position == batches.count {
             batches = data.batches(size: size, shuffle: true, rng: &shuffling.generator, dropLast: dropLast)
             position = 0
         }
         defer { position += 1 }
-        return batches[position]
+        let start = position * size
+        return Array(batches.order[start..<Swift.min(batches.order.count, start + size)])
     }
 }
