@@ -18,25 +18,52 @@ public enum ClassifierTraining {
         return (model, loop)
     }
 
+    /// Test images on which adversarially trained models report `test_adversarial_accuracy` after
+    /// every epoch (under the training attack; a full evaluation is `latent attack`'s).
+    public static let adversarialCheckExamples = 1000
+
     /// Trains `model` on `train`, reporting `test_accuracy` after every epoch, with checkpoints
     /// in `runDirectory`. With `resume`, continues the run saved there (its settings must match).
+    /// With `adversarial`, each batch is replaced or mixed with adversarial examples of the model
+    /// being trained, and `test_adversarial_accuracy` is reported too.
     public static func fit<Model: LabelPredictor & SavedModel>(
         _ model: Model, training: TrainingConfig, train: Dataset, test: Dataset,
-        runDirectory: String?, resume: Bool = false, onEvent: (TrainingEvent) -> Void = { _ in }) throws -> TrainingLoop {
+        runDirectory: String?, resume: Bool = false, adversarial: AdversarialTraining? = nil,
+        onEvent: (TrainingEvent) -> Void = { _ in }) throws -> TrainingLoop {
         guard let labels = train.labels, let testLabels = test.labels else {
             throw ModelError.invalidConfig("classifier training needs labels")
         }
         if let bad = (labels + testLabels).first(where: { $0 < 0 || $0 >= model.classCount }) {
             throw ModelError.invalidConfig("label \(bad) outside 0..<\(model.classCount)")
         }
-        let (loop, optimizer) = try ModelTraining.loop(for: model, training: training, runDirectory: runDirectory, resume: resume)
+        try adversarial?.validate()
+        // The random starts of the attacks: checkpointed, so a resumed run draws what an
+        // uninterrupted one would.
+        let attackNoise = RandomStream(seed: training.seed &+ 0xAD7E)
+        let (loop, optimizer) = try ModelTraining.loop(for: model, training: training, runDirectory: runDirectory, resume: resume,
+                                                       state: adversarial == nil ? [] : [("attack_noise", attackNoise)])
         try loop.run(train) { step in
-            let loss = optimizer.minimize(model) {
-                model(Variable(step.batch.inputs)).softmaxCrossEntropy(labels: step.batch.labels)
+            let loss: Float
+            if let adversarial {
+                let objective = try adversarial.loss(model, inputs: step.batch.inputs, labels: step.batch.labels,
+                                                     rng: &attackNoise.generator)
+                loss = optimizer.minimize(model, objective)
+            } else {
+                loss = optimizer.minimize(model) {
+                    model(Variable(step.batch.inputs)).softmaxCrossEntropy(labels: step.batch.labels)
+                }
             }
             return ["train_loss": Double(loss)]
         } evaluate: { _ in
-            ["test_accuracy": model.accuracy(test.inputs, labels: testLabels)]
+            var figures = ["test_accuracy": model.accuracy(test.inputs, labels: testLabels)]
+            if let adversarial {
+                let n = Swift.min(adversarialCheckExamples, test.count)
+                let (result, _) = try AttackEvaluation.run(model, attack: try Attack(adversarial.attack),
+                                                           inputs: test.inputs.rows(0..<n), labels: Array(testLabels[0..<n]),
+                                                           seed: training.seed)
+                figures["test_adversarial_accuracy"] = result.adversarialAccuracy
+            }
+            return figures
         } afterEpoch: { _ in
             try ModelTraining.saveModel(model, runDirectory: runDirectory)
         } onEvent: { onEvent($0) }

@@ -6,9 +6,12 @@ import LatentTensor
 /// over one model with the optimiser its `TrainingConfig` describes, checkpoints tagged with the
 /// model's kind and config, and `model.safetensors` written after every epoch.
 public enum ModelTraining {
-    /// The loop and optimiser for `model`, resumed from `runDirectory` when `resume`.
+    /// The loop and optimiser for `model`, resumed from `runDirectory` when `resume`. `state`
+    /// lists the recipe's own checkpointed components (random streams), registered before the
+    /// resume restores them.
     public static func loop<M: SavedModel>(for model: M, training: TrainingConfig, runDirectory: String?,
-                                           resume: Bool) throws -> (TrainingLoop, Optimizer) {
+                                           resume: Bool, state: [(String, any TrainingStateComponent)] = [])
+        throws -> (TrainingLoop, Optimizer) {
         try training.validate()
         let loop = try TrainingLoop(epochs: training.epochs, batchSize: training.batchSize, seed: training.seed,
                                     runDirectory: runDirectory, settings: training)
@@ -16,6 +19,7 @@ public enum ModelTraining {
         let optimizer = try training.makeOptimizer()
         loop.register(model)
         loop.register(optimizer, schedule: training.schedule)
+        for (name, component) in state { loop.register(component, as: name) }
         if resume { try loop.resume() }
         return (loop, optimizer)
     }

@@ -4,9 +4,10 @@ import LatentModels
 import LatentNN
 import LatentPlot
 
-/// The two classifier shapes `latent train classifier` makes.
+/// The classifier shapes `latent train classifier` makes.
 public enum ClassifierModelConfig: Codable, Sendable, Equatable {
     case mlp(Classifier.Config)
+    case conv(ConvClassifier.Config)
     case encoder(EncoderClassifier.Config)
 
     /// An encoder classifier on the autoencoder saved in `path`: its trained encoder (`random`:
@@ -28,6 +29,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
     func build(resuming: Bool) throws -> any LabelPredictor & SavedModel {
         switch self {
         case .mlp(let c): return try Classifier(c)
+        case .conv(let c): return try ConvClassifier(c)
         case .encoder(let c):
             guard let path = c.pretrained, !resuming else { return try EncoderClassifier(c) }
             return try EncoderClassifier(pretrained: try Autoencoder.load(path: path), path: path, classes: c.classes,
@@ -39,6 +41,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
     public var summary: String {
         switch self {
         case .mlp(let c): "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-")
+        case .conv(let c): c.summary
         case .encoder(let c):
             "encoder of \(c.autoencoder.summary) + linear head" + (c.pretrained == nil ? " (random init)" : " (pretrained)")
                 + (c.freezeEncoder ? ", encoder frozen" : "")
@@ -54,12 +57,16 @@ public struct ClassifierRunSettings: RunSettingsFile, Equatable {
     public var data: MNISTSource
     /// Train on only this many labelled examples (a seeded random subset).
     public var labels: Int?
+    /// Adversarial training: each batch's adversarial examples, made by attacking the model.
+    public var adversarial: AdversarialTraining?
 
-    public init(model: ClassifierModelConfig, training: TrainingConfig, data: MNISTSource, labels: Int? = nil) {
+    public init(model: ClassifierModelConfig, training: TrainingConfig, data: MNISTSource, labels: Int? = nil,
+                adversarial: AdversarialTraining? = nil) {
         self.model = model
         self.training = training
         self.data = data
         self.labels = labels
+        self.adversarial = adversarial
     }
 }
 
@@ -69,9 +76,12 @@ public struct ClassifierResults: Codable, Sendable {
     public var trainSamples: Int
     public var testSamples: Int
     public var parameters: Int
+    /// Accuracy under the training attack (adversarially trained runs).
+    public var testAdversarialAccuracy: Double?
 
     enum CodingKeys: String, CodingKey {
         case testAccuracy = "test_accuracy", trainSamples = "train_samples", testSamples = "test_samples", parameters
+        case testAdversarialAccuracy = "test_adversarial_accuracy"
     }
 }
 
@@ -86,13 +96,18 @@ public struct ClassifierReport {
 
     /// The summary people read.
     public var summary: [(String, String)] {
-        [("model", settings.model.summary + ", \(results.parameters) parameters"),
-         ("labelled images", "\(results.trainSamples)"),
-         ("epochs", "\(settings.training.epochs)"),
-         ("final train loss", formatFigure(history.last?["train_loss"] ?? .nan)),
-         ("test accuracy", formatPercent(results.testAccuracy)),
-         ("time", formatDuration(seconds)),
-         ("output", folder.path)]
+        var lines = [("model", settings.model.summary + ", \(results.parameters) parameters"),
+                     ("labelled images", "\(results.trainSamples)")]
+        if let adversarial = settings.adversarial { lines.append(("adversarial training", adversarial.summary)) }
+        lines += [("epochs", "\(settings.training.epochs)"),
+                  ("final train loss", formatFigure(history.last?["train_loss"] ?? .nan)),
+                  ("test accuracy", formatPercent(results.testAccuracy))]
+        if let robust = results.testAdversarialAccuracy {
+            let checked = Swift.min(ClassifierTraining.adversarialCheckExamples, results.testSamples)
+            lines.append(("under that attack", formatPercent(robust) + " (first \(checked) test images)"))
+        }
+        lines += [("time", formatDuration(seconds)), ("output", folder.path)]
+        return lines
     }
 }
 
@@ -107,13 +122,16 @@ public enum ClassifierExperiment {
         let started = Date()
         let model = try settings.model.build(resuming: resume)
         let loop = try ClassifierTraining.fit(model, training: settings.training, train: train, test: test,
-                                              runDirectory: folder.path, resume: resume, onEvent: log.event)
+                                              runDirectory: folder.path, resume: resume, adversarial: settings.adversarial,
+                                              onEvent: log.event)
         let results = ClassifierResults(
             testAccuracy: loop.history.last?["test_accuracy"] ?? model.accuracy(test.inputs, labels: test.labels ?? []),
-            trainSamples: train.count, testSamples: test.count, parameters: model.parameterCount)
+            trainSamples: train.count, testSamples: test.count, parameters: model.parameterCount,
+            testAdversarialAccuracy: loop.history.last?["test_adversarial_accuracy"])
         try MetricsFile.write(RunMetrics(command: ClassifierRunSettings.command, settings: settings, epochs: loop.history,
                                          results: results), to: folder.file("metrics.json"))
-        try TrainingCurves.write(loop.history, keys: ["train_loss"], title: "Classifier training loss", to: folder.file("loss.png"))
+        try TrainingCurves.write(loop.history, keys: ["train_loss"],
+                                 title: settings.adversarial == nil ? "Classifier training loss" : "Adversarial training loss", to: folder.file("loss.png"))
         return ClassifierReport(folder: folder, model: model, settings: settings, history: loop.history,
                                 results: results, seconds: Date().timeIntervalSince(started))
     }

@@ -6,7 +6,7 @@ import Latent
 struct TrainClassifier: TrainingCommand {
     static let configuration = CommandConfiguration(
         commandName: "classifier",
-        abstract: "Train an MLP classifier on MNIST.",
+        abstract: "Train a classifier (an MLP or a convolutional network) on MNIST, optionally adversarially.",
         discussion: """
             Writes into --out: model.safetensors (the weights, PyTorch names, config in metadata), \
             checkpoint.safetensors (everything needed for --resume), metrics.json and loss.png. \
@@ -19,8 +19,37 @@ struct TrainClassifier: TrainingCommand {
     @OptionGroup var training: TrainingOptions
     @OptionGroup var output: RunOptions
 
-    @Option(help: "Hidden layer sizes, comma-separated (e.g. 512,256).")
-    var hidden = ListArgument([256])
+    @Option(help: "Network: mlp (fully connected) or conv (convolution blocks, then fully connected layers).")
+    var arch: ClassifierArchitecture = .mlp
+
+    @Option(help: ArgumentHelp("Hidden (fully connected) layer sizes, comma-separated; default 256 for mlp, 128 for conv.",
+                               valueName: "sizes"))
+    var hidden: ListArgument<Int>?
+
+    @Option(help: ArgumentHelp("With --arch conv: output channels of each convolution block.", valueName: "channels"))
+    var convChannels = ListArgument([32, 64])
+
+    @Option(help: "With --arch conv: square kernel of every convolution (odd sizes keep the image size).")
+    var kernelSize = 3
+
+    @Option(help: "With --arch conv: max-pooling window after each block (1: none).")
+    var pool = 2
+
+    @Option(help: ArgumentHelp("Adversarial training: fgsm (Goodfellow et al.: half clean, half FGSM loss), fgsm-rs (Wong et al.: FGSM from a random start) or pgd (Madry et al.).",
+                               valueName: "recipe"))
+    var adversarial: AdversarialTraining.Recipe?
+
+    @Option(help: "With --adversarial: the attack's L∞ radius, in pixel units ([0, 1]).")
+    var epsilon: Float?
+
+    @Option(help: "With --adversarial pgd: signed gradient steps per batch (default 7).")
+    var attackSteps: Int?
+
+    @Option(help: "With --adversarial pgd or fgsm-rs: the step size (default 2.5·ε/steps for pgd, 1.25·ε for fgsm-rs).")
+    var attackStepSize: Float?
+
+    @Option(help: "With --adversarial: weight of the adversarial loss, the clean loss getting the rest (default 0.5 for fgsm, 1 otherwise).")
+    var adversarialWeight: Float?
 
     @Option(help: "Hidden activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
     var activation: Activation = .relu
@@ -44,7 +73,19 @@ struct TrainClassifier: TrainingCommand {
     var labels: Int?
 
     func validate() throws {
-        if !hidden.allPositive { throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden.defaultValueDescription)'.") }
+        if let hidden, !hidden.allPositive { throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden.defaultValueDescription)'.") }
+        if !convChannels.allPositive { throw ValidationError("--conv-channels must be positive integers separated by commas, got '\(convChannels.defaultValueDescription)'.") }
+        if arch == .conv && initFrom != nil { throw ValidationError("--arch conv builds its own network; --init-from starts from an autoencoder's encoder instead.") }
+        if adversarial == nil && (epsilon != nil || attackSteps != nil || attackStepSize != nil || adversarialWeight != nil) {
+            throw ValidationError("--epsilon, --attack-steps, --attack-step-size and --adversarial-weight need --adversarial.")
+        }
+        if adversarial != nil {
+            guard let epsilon else { throw ValidationError("--adversarial needs --epsilon (the attack's radius, e.g. 0.3 for MNIST).") }
+            if !(epsilon.isFinite && epsilon > 0 && epsilon <= 1) { throw ValidationError("--epsilon must be in (0, 1], got \(epsilon).") }
+        }
+        if let n = attackSteps, !(1...1000).contains(n) { throw ValidationError("--attack-steps must be in 1...1000, got \(n).") }
+        if let a = attackStepSize, !(a.isFinite && a > 0 && a <= 1) { throw ValidationError("--attack-step-size must be in (0, 1], got \(a).") }
+        if let w = adversarialWeight, !(w >= 0 && w <= 1) { throw ValidationError("--adversarial-weight must be in [0, 1], got \(w).") }
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
         if let n = labels, n < 1 { throw ValidationError("--labels must be positive, got \(n).") }
         if (freezeEncoder || randomEncoder) && initFrom == nil { throw ValidationError("--freeze-encoder and --random-encoder need --init-from.") }
@@ -55,7 +96,7 @@ struct TrainClassifier: TrainingCommand {
         let progress = ProgressLine(quiet: output.quiet)
         let (settings, folder) = try ClassifierRunSettings.start(
             fresh: ClassifierRunSettings(model: try modelConfig(), training: training.config(seed: compute.seed),
-                                         data: dataOptions.source, labels: labels),
+                                         data: dataOptions.source, labels: labels, adversarial: adversarialTraining()),
             out: output.out, resume: output.resume, name: "classifier")
         let report = try ClassifierExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
         print(summaryTable(report.summary))
@@ -67,11 +108,36 @@ struct TrainClassifier: TrainingCommand {
             return try .pretrained(initFrom, inputSize: 784, classes: 10, freezeEncoder: freezeEncoder,
                                    random: randomEncoder, seed: compute.seed)
         }
-        var config = Classifier.Config(inputSize: 784, hidden: hidden.values, classes: 10)
+        if arch == .conv {
+            var config = ConvClassifier.Config()
+            config.convolutions = convChannels.values
+            config.kernelSize = kernelSize
+            config.pool = pool
+            config.hidden = hidden?.values ?? [128]
+            config.dropout = dropout
+            config.seed = compute.seed
+            do { try config.validate() } catch { throw ValidationError("--arch conv: \(error)") }
+            return .conv(config)
+        }
+        var config = Classifier.Config(inputSize: 784, hidden: hidden?.values ?? [256], classes: 10)
         config.activation = activation
         config.dropout = dropout
         config.initializer = initializer
         config.seed = compute.seed
         return .mlp(config)
     }
+
+    /// The adversarial-training recipe the flags describe, if any.
+    func adversarialTraining() -> AdversarialTraining? {
+        guard let adversarial, let epsilon else { return nil }
+        return AdversarialTraining(adversarial, epsilon: epsilon, steps: attackSteps, stepSize: attackStepSize,
+                                   weight: adversarialWeight)
+    }
 }
+
+/// The network shapes `latent train classifier --arch` builds.
+enum ClassifierArchitecture: String, ExpressibleByArgument, CaseIterable {
+    case mlp, conv
+}
+
+extension AdversarialTraining.Recipe: ExpressibleByArgument {}
