@@ -53,10 +53,18 @@ public enum AdversarialPictures {
 
     /// Clean and adversarial accuracy against ε.
     public static func curve(_ results: [AttackResult], title: String, to path: String) throws {
+        try curves([("under attack", results)], clean: results, title: title, to: path)
+    }
+
+    /// Accuracy under attack against ε for several models (named series), with the first clean
+    /// accuracy as a reference line when `clean` is given.
+    public static func curves(_ series: [(name: String, results: [AttackResult])], clean: [AttackResult]? = nil,
+                              title: String, to path: String) throws {
         var plot = LinePlot(title: title, xLabel: "epsilon (L-infinity radius)", yLabel: "test accuracy")
-        let x = results.map(\.epsilon)
-        plot.add("under attack", x: x, y: results.map(\.adversarialAccuracy), showMarkers: true)
-        plot.add("clean", x: x, y: results.map(\.cleanAccuracy))
+        for (name, results) in series {
+            plot.add(name, x: results.map(\.epsilon), y: results.map(\.adversarialAccuracy), showMarkers: true)
+        }
+        if let clean { plot.add("clean", x: clean.map(\.epsilon), y: clean.map(\.cleanAccuracy)) }
         try AtomicFile.write(plot.png(), to: path)
     }
 }
