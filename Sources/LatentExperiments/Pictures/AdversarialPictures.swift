@@ -15,11 +15,14 @@ public enum AdversarialPictures {
         let n = original.shape[0], pixels = original.shape[1]
         let side = Int(Double(pixels).squareRoot().rounded())
         guard n > 0, side * side == pixels else { return }
-        let scale = 4, cell = side * scale, gap = 14, captionHeight = 22, titleHeight = 30
+        let scale = 4, cell = side * scale, gap = 14, captionHeight = 22, titleHeight = 48
         let width = gap + 3 * (cell + gap) + 40
         let rowHeight = cell + captionHeight + 8
         var canvas = Canvas(width: width, height: titleHeight + n * rowHeight + gap)
         canvas.drawText(title, x: width / 2, y: 8, scale: 2, anchor: .top)
+        for (column, heading) in ["original", "perturbation", "adversarial"].enumerated() {
+            canvas.drawText(heading, x: gap + column * (cell + gap) + cell / 2, y: titleHeight - 14, anchor: .top)
+        }
         func draw(_ values: (Int) -> Float, column: Int, row: Int) {
             let ox = gap + column * (cell + gap), oy = titleHeight + row * rowHeight
             for y in 0..<side {
@@ -41,7 +44,6 @@ public enum AdversarialPictures {
                  column: 1, row: i)
             draw({ adversarial[i, $0] }, column: 2, row: i)
             caption(answer(before, i), column: 0, row: i, color: before.predictions[i] == labels[i] ? .ink : wrong)
-            caption(i == 0 ? "+ perturbation" : "+", column: 1, row: i)
             caption(answer(after, i), column: 2, row: i, color: after.predictions[i] == labels[i] ? .ink : wrong)
         }
         try AtomicFile.write(canvas.png(), to: path)

@@ -8,7 +8,7 @@ struct AdversarialSection: DemoSection {
     func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Metric]) {
         let dir = try context.folder(key)
         let labels = context.test.labels ?? []
-        let radii: [Float] = [0.05, 0.1, 0.15, 0.2, 0.25]
+        let radii: [Float] = [0, 0.05, 0.1, 0.15, 0.2, 0.25]
         // Robustness is measured on the first 1,000 test images (the whole split for a quick tour).
         let count = min(context.test.count, 1000)
         let inputs = context.test.inputs.rows(0..<count), answers = Array(labels[0..<count])
@@ -58,11 +58,12 @@ struct AdversarialSection: DemoSection {
         var figures: [String: Metric] = [:]
         for (name, model, curve) in rows {
             let strong = try pgd(model, epsilon: pgdRadius)
-            table.append([name, percent(curve[0].cleanAccuracy), percent(curve[1].adversarialAccuracy),
-                          percent(curve[4].adversarialAccuracy), percent(strong.adversarialAccuracy)])
+            func at(_ eps: Double) -> Double { curve.first { abs($0.epsilon - eps) < 1e-6 }?.adversarialAccuracy ?? .nan }
+            table.append([name, percent(curve[0].cleanAccuracy), percent(at(0.1)), percent(at(0.25)),
+                          percent(strong.adversarialAccuracy)])
             let slug = name.hasPrefix("MLP, FGSM") ? "fgsm_trained" : "plain"
             figures["\(slug)_clean_accuracy"] = .value(curve[0].cleanAccuracy)
-            figures["\(slug)_fgsm_0.1_accuracy"] = .value(curve[1].adversarialAccuracy)
+            figures["\(slug)_fgsm_0.1_accuracy"] = .value(at(0.1))
             figures["\(slug)_pgd_0.1_accuracy"] = .value(strong.adversarialAccuracy)
         }
         let convPGD = try pgd(convReport.model, epsilon: pgdRadius)
@@ -76,7 +77,7 @@ struct AdversarialSection: DemoSection {
         figures["conv_pgd_0.1_accuracy"] = .value(convPGD.adversarialAccuracy)
         figures["plain_fgsm_0.25_error"] = .value(attackReport.results.last?.adversarialError ?? .nan)
 
-        try AdversarialPictures.curves([("MLP", plainCurve), ("MLP, FGSM-trained", robustCurve)], clean: plainCurve,
+        try AdversarialPictures.curves([("MLP", plainCurve), ("MLP, FGSM-trained", robustCurve)],
                                        title: "Accuracy under FGSM, \(count) test digits", to: dir + "/fgsm-curves.png")
         let wrongConfidence = attackReport.results.last?.meanWrongConfidence ?? .nan
         let blocks: [HTMLReport.Block] = [
