@@ -33,10 +33,12 @@ def build(kind, config):
         return nn.Sequential(*layers), None
     if kind == "conv-classifier":
         c, h, w, k, pool = config["channels"], config["height"], config["width"], config["kernelSize"], config["pool"]
+        pad = config.get("padding")
+        pad = k // 2 if pad is None else pad
         features = []
         for out in config["convolutions"]:
-            features += [nn.Conv2d(c, out, k, padding=k // 2), nn.ReLU()]
-            h, w = h + 2 * (k // 2) - k + 1, w + 2 * (k // 2) - k + 1
+            features += [nn.Conv2d(c, out, k, padding=pad), nn.ReLU()]
+            h, w = h + 2 * pad - k + 1, w + 2 * pad - k + 1
             if pool > 1:
                 features.append(nn.MaxPool2d(pool))
                 h, w = h // pool, w // pool

@@ -3,7 +3,7 @@ import LatentTensor
 
 /// A convolutional classifier for images given as flat rows `[N, channels × height × width]`
 /// (channels first, as the datasets store them): blocks of convolution ("same" padding for odd
-/// kernels), ReLU and max pooling, then fully connected hidden layers and the logits.
+/// kernels unless set), ReLU and max pooling, then fully connected hidden layers and the logits.
 ///
 /// The default is the small LeNet-style network most MNIST adversarial-robustness work uses
 /// (two blocks of 3×3 convolutions with 32 and 64 channels, 2×2 pooling, 128 hidden units).
@@ -20,6 +20,8 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
         public var convolutions = [32, 64]
         /// Square kernel of every convolution.
         public var kernelSize = 3
+        /// Zero padding of every convolution; nil is "same" padding (kernelSize / 2), 0 "valid".
+        public var padding: Int?
         /// Max-pooling window (and stride) after each block; 1 means no pooling.
         public var pool = 2
         /// Fully connected hidden layers after the convolutions.
@@ -38,6 +40,9 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
                 + " → " + (hidden + [classes]).map(String.init).joined(separator: "-")
         }
 
+        /// The padding every convolution uses.
+        public var convolutionPadding: Int { padding ?? kernelSize / 2 }
+
         /// Flat input width, `channels × height × width`.
         public var inputSize: Int { channels * height * width }
 
@@ -47,7 +52,7 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
             var (c, h, w) = (channels, height, width)
             var shapes: [[Int]] = []
             for out in convolutions {
-                let p = kernelSize / 2
+                let p = convolutionPadding
                 h = h + 2 * p - kernelSize + 1
                 w = w + 2 * p - kernelSize + 1
                 if pool > 1 { h /= pool; w /= pool }
@@ -77,6 +82,9 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
             }
             if !(1...31).contains(kernelSize) { throw .invalidConfig("kernel size must be in 1...31, got \(kernelSize)") }
             if !(1...16).contains(pool) { throw .invalidConfig("pooling window must be in 1...16, got \(pool)") }
+            if let padding, !(0...kernelSize).contains(padding) {
+                throw .invalidConfig("padding must be in 0...\(kernelSize) for a \(kernelSize)×\(kernelSize) kernel, got \(padding)")
+            }
             guard blockShapes != nil else {
                 throw .invalidConfig("\(convolutions.count) blocks of \(kernelSize)×\(kernelSize) convolutions and \(pool)×\(pool) pooling shrink a \(height)×\(width) image to nothing")
             }
@@ -102,7 +110,7 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
         var layers: [any Layer] = []
         var inChannels = config.channels
         for out in config.convolutions {
-            layers.append(Conv2d(inChannels, out, kernelSize: config.kernelSize, padding: config.kernelSize / 2, rng: &rng))
+            layers.append(Conv2d(inChannels, out, kernelSize: config.kernelSize, padding: config.convolutionPadding, rng: &rng))
             layers.append(ReLU())
             if config.pool > 1 { layers.append(MaxPool2d(config.pool)) }
             inChannels = out
@@ -123,8 +131,14 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
 
     /// Logits `[N, classes]` of flat images `[N, channels × height × width]`.
     public func callAsFunction(_ input: Variable) -> Variable {
+        classifier(embed(input))
+    }
+
+    /// The convolutional features of flat images, flattened: `[N, config.flatFeatures]` (what the
+    /// fully connected layers read; a domain classifier or a t-SNE reads them too).
+    public func embed(_ input: Variable) -> Variable {
         let images = input.reshaped([input.shape[0], config.channels, config.height, config.width])
         let maps = features(images)
-        return classifier(maps.reshaped([maps.shape[0], config.flatFeatures]))
+        return maps.reshaped([maps.shape[0], config.flatFeatures])
     }
 }

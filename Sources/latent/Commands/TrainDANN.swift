@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent train dann`: domain-adversarial training from a labelled source to an unlabelled target.
+struct TrainDANN: TrainingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dann",
+        abstract: "Domain-adversarial training (DANN): labelled source images, unlabelled target images.",
+        discussion: """
+            Both folders hold MNIST-style IDX files (grey n×h×w or colour n×h×w×c, gzipped or \
+            not); grey images are replicated to the other domain's channels. --mode source-only \
+            and target-only train the same network without adaptation: the baseline and the upper \
+            bound. Writes model.safetensors, checkpoint.safetensors, metrics.json (target and \
+            source test accuracy per epoch), accuracy.png and features-tsne.png into --out.
+            """)
+
+    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var training: TrainingOptions
+    @OptionGroup var output: RunOptions
+
+    @Option(help: ArgumentHelp("Labelled source domain: a folder of train-/t10k- images and labels.", valueName: "dir"))
+    var source: String?
+
+    @Option(help: ArgumentHelp("Target domain, same layout (its training labels are used only by --mode target-only).", valueName: "dir"))
+    var target: String?
+
+    @Option(help: "dann (adapt), source-only (baseline) or target-only (upper bound, uses target labels).")
+    var mode: DomainAdaptationMode = .dann
+
+    @Option(help: "Use at most this many source training images.")
+    var sourceLimit: Int?
+
+    @Option(help: "Use at most this many target training images.")
+    var targetLimit: Int?
+
+    @Option(help: "Use at most this many test images of each domain.")
+    var testLimit: Int?
+
+    @Option(help: ArgumentHelp("Output channels of each convolution block of the feature extractor.", valueName: "channels"))
+    var convChannels = ListArgument([32, 48])
+
+    @Option(help: "Square kernel of the feature extractor's convolutions.")
+    var kernelSize = 5
+
+    @Option(help: ArgumentHelp("Hidden layers of the label predictor.", valueName: "sizes"))
+    var hidden = ListArgument([100, 100])
+
+    @Option(help: ArgumentHelp("Hidden layers of the domain classifier.", valueName: "sizes"))
+    var domainHidden = ListArgument([100])
+
+    func validate() throws {
+        if output.resume == nil && (source == nil || target == nil) { throw ValidationError("give --source DIR and --target DIR (or --resume DIR).") }
+        for (flag, n) in [("--source-limit", sourceLimit), ("--target-limit", targetLimit), ("--test-limit", testLimit)] {
+            if let n, n < 1 { throw ValidationError("\(flag) must be positive, got \(n).") }
+        }
+        for (flag, list) in [("--conv-channels", convChannels), ("--hidden", hidden), ("--domain-hidden", domainHidden)] where !list.allPositive {
+            throw ValidationError("\(flag) must be positive integers separated by commas, got '\(list.defaultValueDescription)'.")
+        }
+    }
+
+    func run() throws {
+        compute.apply()
+        let progress = ProgressLine(quiet: output.quiet)
+        var model = DomainAdversarialNetwork.Config(seed: compute.seed)
+        model.network.convolutions = convChannels.values
+        model.network.kernelSize = kernelSize
+        model.network.hidden = hidden.values
+        model.domainHidden = domainHidden.values
+        let fresh = { () throws -> DomainAdaptationSettings in
+            guard let source, let target else { throw ValidationError("give --source DIR and --target DIR") }
+            let settings = DomainAdaptationSettings(
+                mode: mode, model: model, training: training.config(seed: compute.seed),
+                source: ImageFolderSource(directory: source, trainLimit: sourceLimit, testLimit: testLimit),
+                target: ImageFolderSource(directory: target, trainLimit: targetLimit, testLimit: testLimit))
+            // Everything that can be checked before a folder exists: both domains load and fit one network.
+            let (domain, _) = try DomainAdaptationExperiment.loadDomains(settings)
+            do { try DomainAdaptationExperiment.fitted(model, to: domain.0).validate() } catch { throw ValidationError("\(error)") }
+            return settings
+        }
+        let (settings, folder) = try DomainAdaptationSettings.start(fresh: try fresh(), out: output.out, resume: output.resume, name: "dann")
+        let report = try DomainAdaptationExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
+        print(summaryTable(report.summary))
+    }
+}
+
+extension DomainAdaptationMode: ExpressibleByArgument {}
