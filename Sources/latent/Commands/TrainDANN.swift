@@ -62,25 +62,34 @@ struct TrainDANN: TrainingCommand {
     func run() throws {
         compute.apply()
         let progress = ProgressLine(quiet: output.quiet)
+        let (settings, folder) = try DomainAdaptationSettings.start(fresh: try freshSettings(), out: output.out,
+                                                                    resume: output.resume, name: "dann")
+        let report = try DomainAdaptationExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
+        print(summaryTable(report.summary))
+    }
+
+    /// The networks the flags describe (their input shape comes from the images).
+    func modelConfig() -> DomainAdversarialNetwork.Config {
         var model = DomainAdversarialNetwork.Config(seed: compute.seed)
         model.network.convolutions = convChannels.values
         model.network.kernelSize = kernelSize
         model.network.hidden = hidden.values
         model.domainHidden = domainHidden.values
-        let fresh = { () throws -> DomainAdaptationSettings in
-            guard let source, let target else { throw ValidationError("give --source DIR and --target DIR") }
-            let settings = DomainAdaptationSettings(
-                mode: mode, model: model, training: training.config(seed: compute.seed),
-                source: ImageFolderSource(directory: source, trainLimit: sourceLimit, testLimit: testLimit),
-                target: ImageFolderSource(directory: target, trainLimit: targetLimit, testLimit: testLimit))
-            // Everything that can be checked before a folder exists: both domains load and fit one network.
-            let (domain, _) = try DomainAdaptationExperiment.loadDomains(settings)
-            do { try DomainAdaptationExperiment.fitted(model, to: domain.0).validate() } catch { throw ValidationError("\(error)") }
-            return settings
-        }
-        let (settings, folder) = try DomainAdaptationSettings.start(fresh: try fresh(), out: output.out, resume: output.resume, name: "dann")
-        let report = try DomainAdaptationExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
-        print(summaryTable(report.summary))
+        return model
+    }
+
+    /// The settings of a fresh run, after everything that can be checked before a folder exists:
+    /// both domains load and fit one network.
+    func freshSettings() throws -> DomainAdaptationSettings {
+        guard let source, let target else { throw ValidationError("give --source DIR and --target DIR") }
+        let model = modelConfig()
+        let settings = DomainAdaptationSettings(
+            mode: mode, model: model, training: training.config(seed: compute.seed),
+            source: ImageFolderSource(directory: source, trainLimit: sourceLimit, testLimit: testLimit),
+            target: ImageFolderSource(directory: target, trainLimit: targetLimit, testLimit: testLimit))
+        let (domain, _) = try DomainAdaptationExperiment.loadDomains(settings)
+        do { try DomainAdaptationExperiment.fitted(model, to: domain.0).validate() } catch { throw ValidationError("\(error)") }
+        return settings
     }
 }
 
