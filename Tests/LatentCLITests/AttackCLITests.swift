@@ -111,5 +111,19 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let result = try #require((try Self.metrics(dir.path + "/pgd/metrics.json")["results"] as? [[String: Any]])?.first)
         #expect(try #require(result["adversarial_accuracy"] as? Double) < 0.05, "\(result)")
+
+        // Fine-tuning from the trained network with its convolutions frozen: they stay as they were.
+        r = try CLI.run(["train", "classifier", "--init-from", dir.path + "/conv/model.safetensors", "--freeze-encoder",
+                         "--epochs", "1", "--train-limit", "500", "--test-limit", "500", "--quiet", "--out", dir.path + "/tuned"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("(pretrained, features frozen)"), "\(r.stdout)")
+        let before = try SafeTensors.read(path: dir.path + "/conv/model.safetensors")
+        let after = try SafeTensors.read(path: dir.path + "/tuned/model.safetensors")
+        for name in ["features.0.weight", "features.3.weight"] {
+            #expect(before[name]?.tensor == after[name]?.tensor, "\(name) changed although frozen")
+        }
+        #expect(before["classifier.2.weight"]?.tensor != after["classifier.2.weight"]?.tensor)
+        let tuned = try #require(try Self.metrics(dir.path + "/tuned/metrics.json")["test_accuracy"] as? Double)
+        #expect(tuned > 0.85, "fine-tuned held-out accuracy \(tuned)")
     }
 }

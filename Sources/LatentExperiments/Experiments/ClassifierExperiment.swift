@@ -8,12 +8,27 @@ import LatentPlot
 public enum ClassifierModelConfig: Codable, Sendable, Equatable {
     case mlp(Classifier.Config)
     case conv(ConvClassifier.Config)
+    /// A convolutional classifier starting from the weights of a saved one (a `conv-classifier`
+    /// or a DANN's network); with `freezeFeatures`, only its fully connected layers train.
+    case convPretrained(ConvClassifier.Config, path: String, freezeFeatures: Bool)
     case encoder(EncoderClassifier.Config)
 
     /// An encoder classifier on the autoencoder saved in `path`: its trained encoder (`random`:
     /// the same shape, randomly initialised: the baseline that shows what pretraining adds).
     public static func pretrained(_ path: String, inputSize: Int, classes: Int, freezeEncoder: Bool, random: Bool,
                                   seed: UInt64) throws -> ClassifierModelConfig {
+        let kind = try ModelFile(path: path).kind
+        if kind == ConvClassifier.kind || kind == DomainAdversarialNetwork.kind {
+            let config = kind == ConvClassifier.kind ? try ConvClassifier.load(path: path).config
+                                                     : try DomainAdversarialNetwork.load(path: path).config.network
+            guard config.inputSize == inputSize else {
+                throw ExperimentError("\(path): its network takes \(config.inputSize) inputs, the data has \(inputSize)")
+            }
+            guard config.classes == classes else {
+                throw ExperimentError("\(path): its network has \(config.classes) classes, the data \(classes)")
+            }
+            return random ? .conv(config) : .convPretrained(config, path: path, freezeFeatures: freezeEncoder)
+        }
         let autoencoder = try Autoencoder.load(path: path)
         guard autoencoder.config.inputSize == inputSize else {
             throw ExperimentError("\(path): its encoder takes \(autoencoder.config.inputSize) inputs, the data has \(inputSize)")
@@ -30,6 +45,16 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
         switch self {
         case .mlp(let c): return try Classifier(c)
         case .conv(let c): return try ConvClassifier(c)
+        case .convPretrained(let c, let path, let freeze):
+            let model = try ConvClassifier(c)
+            if !resuming {
+                let kind = try ModelFile(path: path).kind
+                let source = kind == ConvClassifier.kind ? try ConvClassifier.load(path: path)
+                                                         : try DomainAdversarialNetwork.load(path: path).network
+                try model.load(Dictionary(uniqueKeysWithValues: source.stateDict()))
+            }
+            if freeze { model.features.freeze() }
+            return model
         case .encoder(let c):
             guard let path = c.pretrained, !resuming else { return try EncoderClassifier(c) }
             return try EncoderClassifier(pretrained: try Autoencoder.load(path: path), path: path, classes: c.classes,
@@ -42,6 +67,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
         switch self {
         case .mlp(let c): "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-")
         case .conv(let c): c.summary
+        case .convPretrained(let c, _, let freeze): c.summary + " (pretrained" + (freeze ? ", features frozen)" : ")")
         case .encoder(let c):
             "encoder of \(c.autoencoder.summary) + linear head" + (c.pretrained == nil ? " (random init)" : " (pretrained)")
                 + (c.freezeEncoder ? ", encoder frozen" : "")

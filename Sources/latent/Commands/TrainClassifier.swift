@@ -60,10 +60,10 @@ struct TrainClassifier: TrainingCommand {
     @Option(help: "Weight initialisation: \(Initializer.allCases.map(\.rawValue).joined(separator: ", ")).")
     var initializer: Initializer = .pytorchDefault
 
-    @Option(help: ArgumentHelp("Start from the encoder of this trained autoencoder (model.safetensors of `latent train autoencoder`) with a linear head on its code.", valueName: "checkpoint"))
+    @Option(help: ArgumentHelp("Start from a trained model: an autoencoder's encoder with a linear head on its code, or a convolutional classifier's (or a DANN's) network.", valueName: "checkpoint"))
     var initFrom: String?
 
-    @Flag(help: "With --init-from: train only the head, keep the encoder fixed.")
+    @Flag(help: "With --init-from: train only the head (fully connected layers), keep the encoder (convolutions) fixed.")
     var freezeEncoder = false
 
     @Flag(help: "With --init-from's shape but random weights: the baseline that shows what pretraining adds.")
@@ -75,7 +75,7 @@ struct TrainClassifier: TrainingCommand {
     func validate() throws {
         if let hidden, !hidden.allPositive { throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden.defaultValueDescription)'.") }
         if !convChannels.allPositive { throw ValidationError("--conv-channels must be positive integers separated by commas, got '\(convChannels.defaultValueDescription)'.") }
-        if arch == .conv && initFrom != nil { throw ValidationError("--arch conv builds its own network; --init-from starts from an autoencoder's encoder instead.") }
+        if arch == .conv && initFrom != nil { throw ValidationError("--arch conv builds a fresh network; with --init-from the model file decides the network (drop --arch).") }
         if adversarial == nil && (epsilon != nil || attackSteps != nil || attackStepSize != nil || adversarialWeight != nil) {
             throw ValidationError("--epsilon, --attack-steps, --attack-step-size and --adversarial-weight need --adversarial.")
         }
