@@ -72,6 +72,14 @@ public enum IDX {
         try parse(bytes: FileBytes.read(path), path: path, limit: limit)
     }
 
+    /// Writes unsigned bytes of `shape` as an IDX file (uncompressed), atomically.
+    public static func write(bytes: [UInt8], shape: [Int], to path: String) throws {
+        precondition(shape.reduce(1, *) == bytes.count && shape.count <= 255, "IDX.write: \(bytes.count) bytes for shape \(shape)")
+        var out: [UInt8] = [0, 0, IDXDataType.uint8.rawValue, UInt8(shape.count)]
+        for d in shape { out += [UInt8(d >> 24 & 0xFF), UInt8(d >> 16 & 0xFF), UInt8(d >> 8 & 0xFF), UInt8(d & 0xFF)] }
+        try AtomicFile.write(out + bytes, to: path)
+    }
+
     /// Parses the bytes of an IDX file (gzip or not); `path` only names the source in errors.
     static func parse(bytes raw: [UInt8], path: String, limit: Int = Gzip.defaultLimit) throws -> IDXArray {
         let bytes = Gzip.isGzip(raw) ? try inflate(raw, path: path, limit: limit) : raw

@@ -83,6 +83,26 @@ public struct ImageSet: Sendable {
         return ImageSet(images: images.rows(0..<n), labels: Array(labels[0..<n]), channels: channels, height: height, width: width)
     }
 
+    /// Writes the images (rounded to bytes) and labels into `directory` as `split`'s files, in
+    /// MNIST's layout: IDX3 for grey images, IDX4 (`n × h × w × c`, interleaved) for colour.
+    public func write(directory: String, split: MNIST.Split) throws {
+        let n = labels.count, plane = height * width
+        var bytes = [UInt8](repeating: 0, count: n * channels * plane)
+        images.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                for p in 0..<plane {
+                    for k in 0..<channels {
+                        let v = x[i * channels * plane + k * plane + p]
+                        bytes[(i * plane + p) * channels + k] = UInt8((Swift.min(Swift.max(v, 0), 1) * 255).rounded())
+                    }
+                }
+            }
+        }
+        let shape = channels == 1 ? [n, height, width] : [n, height, width, channels]
+        try IDX.write(bytes: bytes, shape: shape, to: "\(directory)/\(split.prefix)-images-idx\(shape.count)-ubyte")
+        try IDX.write(bytes: labels.map { UInt8(clamping: $0) }, shape: [n], to: "\(directory)/\(split.prefix)-labels-idx1-ubyte")
+    }
+
     /// As a labelled dataset.
     public var dataset: Dataset { Dataset(inputs: images, labels: labels) }
 }
