@@ -151,7 +151,7 @@ public enum DomainAdaptationExperiment {
                                  title: "Test accuracy per domain (\(settings.mode.rawValue))", yLabel: "accuracy",
                                  to: folder.file("accuracy.png"))
         try writeFeatureMap(model, source: source.1, target: target.1, seed: settings.training.seed,
-                            title: "t-SNE of the features (\(settings.mode.rawValue)): source and target test images",
+                            title: "t-SNE of the features, \(settings.mode.rawValue)",
                             to: folder.file("features-tsne.png"))
         return DomainAdaptationReport(folder: folder, model: model, settings: settings, history: loop.history,
                                       results: results, seconds: Date().timeIntervalSince(started))
