@@ -70,7 +70,8 @@ public enum DomainAdaptation {
                     .softmaxCrossEntropy(labels: [Int](repeating: 0, count: sourceBatch.labels.count))
                 let fromTarget = model.domainLogits(targetFeatures)
                     .softmaxCrossEntropy(labels: [Int](repeating: 1, count: targetBatch.indices.count))
-                let domain = (fromSource + fromTarget) * 0.5
+                // The paper's objective: the mean domain loss of each domain, summed.
+                let domain = fromSource + fromTarget
                 labelLoss = label.value.scalar
                 domainLoss = domain.value.scalar
                 return label + domain
