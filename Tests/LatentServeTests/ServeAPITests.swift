@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import LatentIO
 import LatentManifold
+import LatentPlot
 import LatentServe
 import LatentTensor
 import Testing
@@ -148,7 +149,7 @@ import Testing
         let fixture = try ServeFixture()
         defer { fixture.remove() }
         let points = try #require(fixture.dataset("points.npy"))
-        let start = { (client: any TestClientProtocol, body: String) async throws -> Int in
+        let start = { @Sendable (client: any TestClientProtocol, body: String) async throws -> Int in
             try await client.execute(uri: "/api/datasets/\(points.id)/projections", method: .post, body: ByteBuffer(json: body)) { response in
                 #expect(response.status == .accepted)
                 return response.json["id"] as? Int ?? -1
