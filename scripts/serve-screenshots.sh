@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The screenshots of docs/serve.md, from headless Chromium: the projector with a t-SNE of 10,000
-# MNIST codes coloured by digit, the generator pad on a VAE, and a run's charts, written to
+# MNIST codes coloured by digit, the generator pad on a VAE, and the live charts of a VAE run that
+# trains while the server runs (started here, stopped after the picture), written to
 # docs/images/serve-{projector,pad,runs}.png.
 #
 #   scripts/serve-screenshots.sh [RUN_FOLDER]
@@ -18,4 +19,5 @@ RUN=${1:-/tmp/latent-serve-shots-vae}
 if [[ ! -f "$RUN/model.safetensors" ]]; then
     "$BIN" train vae --epochs 10 --data ../shared/data/mnist --out "$RUN" --quiet
 fi
-flock /tmp/latent-bench.lock timeout 900 python3 scripts/serve_browser.py screenshots --latent "$BIN" --serve "$RUN" --out docs/images
+flock /tmp/latent-bench.lock timeout 900 python3 scripts/serve_browser.py screenshots --latent "$BIN" --serve "$RUN" --out docs/images \
+    --live-run /tmp/latent-serve-shots-live --live-data ../shared/data/mnist

@@ -259,9 +259,25 @@ def main():
     parser.add_argument("--expect-points", type=int)
     parser.add_argument("--out", default="docs/images")
     parser.add_argument("--timeout", type=float, default=1200)
+    parser.add_argument("--live-run", help="screenshots: train a VAE into this folder while the server runs, "
+                                           "and take the run screenshot while it trains")
+    parser.add_argument("--live-data", help="MNIST directory for --live-run")
     args = parser.parse_args()
     extra = (["--data", args.data] if args.data else []) + (["--limit", str(args.limit)] if args.limit else [])
-    server = Server(args.latent, args.serve, extra)
+    trainer = None
+    serve = list(args.serve)
+    if args.live_run:
+        # Started before the server, which finds run folders when it starts; run.json comes first.
+        shutil.rmtree(args.live_run, ignore_errors=True)
+        command = [args.latent, "train", "vae", "--epochs", "30", "--out", args.live_run, "--quiet"]
+        if args.live_data:
+            command += ["--data", args.live_data]
+        trainer = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while not os.path.exists(os.path.join(args.live_run, "run.json")) and time.time() < deadline:
+            time.sleep(0.2)
+        serve.append(args.live_run)
+    server = Server(args.latent, serve, extra)
     browser = None
     try:
         browser = Browser()
@@ -292,10 +308,17 @@ def main():
                         "document.getElementById('strength').dispatchEvent(new Event('change'));")
             time.sleep(1.5)
             browser.screenshot(os.path.join(args.out, "serve-pad.png"))
-            run = next((r for r in found["runs"] if "vae" in r["name"]), found["runs"][0] if found["runs"] else None)
-            if run is None:
-                fail("no run folder to chart")
-            check_runs(browser, server.url, run["id"])
+            if args.live_run:
+                run = next(r for r in found["runs"] if r["name"].rstrip("/").endswith(os.path.basename(args.live_run.rstrip("/"))))
+                browser.open(f"{server.url}#tab=runs&runid={run['id']}")
+                state = browser.wait("three epochs of the live run", lambda s: s.get("live") and s.get("epochs", 0) >= 3,
+                                     timeout=600)
+                print(f"runs: live run at {state['epochs']} epochs, {state['charts']} charts")
+            else:
+                run = next((r for r in found["runs"] if "vae" in r["name"]), found["runs"][0] if found["runs"] else None)
+                if run is None:
+                    fail("no run folder to chart")
+                check_runs(browser, server.url, run["id"])
             time.sleep(1.5)
             browser.screenshot(os.path.join(args.out, "serve-runs.png"))
         else:
@@ -328,6 +351,9 @@ def main():
         if browser:
             browser.quit()
         server.stop()
+        if trainer and trainer.poll() is None:
+            trainer.terminate()
+            trainer.wait(timeout=30)
 
 
 if __name__ == "__main__":

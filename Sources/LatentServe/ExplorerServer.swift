@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 
 /// The explorer's web server: the page, its script and the JSON API over an `Explorer`.
@@ -29,16 +30,19 @@ public struct ExplorerServer: Sendable {
         return router
     }
 
-    /// The application, listening once run.
-    public func application(onReady: @escaping @Sendable (String) async -> Void = { _ in })
+    /// The application, listening once run. Hummingbird's own log lines below `logLevel` are
+    /// dropped (the URL line says that the server started; a request error is answered, not logged).
+    public func application(logLevel: Logger.Level = .warning, onReady: @escaping @Sendable (String) async -> Void = { _ in })
         -> some ApplicationProtocol {
         let host = self.host
+        var logger = Logger(label: "latent-serve")
+        logger.logLevel = logLevel
         return Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "latent"),
                            onServerRunning: { channel in
                                let port = channel.localAddress?.port ?? 0
                                let shown = host.contains(":") ? "[\(host)]" : host
                                await onReady("http://\(shown):\(port)/")
-                           })
+                           }, logger: logger)
     }
 
     /// Serves until the process gets SIGINT or SIGTERM (or the task is cancelled); `onReady` gets

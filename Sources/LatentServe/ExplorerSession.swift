@@ -19,7 +19,8 @@ public final class ExplorerSession: Sendable {
         let (stream, continuation) = AsyncStream<String>.makeStream()
         let task = Task {
             defer { continuation.finish() }
-            try await server.application(onReady: { continuation.yield($0) }).run()
+            // Stopping is a cancellation, which Hummingbird logs as an error: nothing went wrong.
+            try await server.application(logLevel: .critical, onReady: { continuation.yield($0) }).run()
         }
         let first = Task<String?, Never> {
             for await url in stream { return url }

@@ -148,6 +148,7 @@ public final class ProjectionJob: Sendable {
             let y = try PCA.fit(x, config: config).transform(x)
             publish(y.shape[1] == 2 ? y : Tensor.concat([y, Tensor.zeros([y.shape[0], 1])], axis: 1), stage: "pca", iteration: 1)
         case "umap":
+            let x = try reduced(x, seed: seed)
             var config = UMAP.Config()
             config.seed = seed
             if let k = request.neighbors { config.nNeighbors = k }
@@ -155,8 +156,21 @@ public final class ProjectionJob: Sendable {
             let embedding = try UMAP.fit(x, config: config)
             publish(embedding.coordinates, stage: "umap", iteration: 1)
         default:
-            try tsne(x, seed: seed)
+            try tsne(try reduced(x, seed: seed), seed: seed)
         }
+    }
+
+    /// Inputs wider than this are first projected on their leading principal components, as
+    /// openTSNE's and umap-learn's users do (and BENCHMARKS.md's t-SNE workloads): neighbours in
+    /// 784-d pixels cost 16× those in 50-d and are dominated by noise directions.
+    static let maxFeatures = 50
+
+    private func reduced(_ x: Tensor, seed: UInt64) throws -> Tensor {
+        guard x.shape[1] > Self.maxFeatures else { return x }
+        update { $0.status.stage = "pca to \(Self.maxFeatures) dimensions" }
+        var config = PCA.Config(components: Self.maxFeatures)
+        config.seed = seed
+        return try PCA.fit(x, config: config).transform(x)
     }
 
     /// t-SNE in chunks of iterations, publishing the embedding after each so the page can draw it.

@@ -16,7 +16,8 @@ public struct ServeError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(status.code) \(code): \(message)" }
+    /// The message alone: what the command line prints (the status and code travel in the JSON).
+    public var description: String { message }
 
     static func badRequest(_ message: String, code: String = "bad_request") -> ServeError {
         ServeError(.badRequest, code: code, message)

@@ -492,27 +492,34 @@ $("model").onchange = () => loadModel(+$("model").value);
 let runTimer = null;
 const SKIP = new Set(["epoch", "elapsed_seconds", "train_seconds", "seconds"]);
 
+// A line chart of `series` ({name, xs, values}: values against epochs).
 function chart(title, series) {
   const c = document.createElement("canvas");
-  c.width = 320; c.height = 200;
-  const ctx = c.getContext("2d"), pad = 34;
+  c.width = 320; c.height = 210;
+  const ctx = c.getContext("2d"), left = 40, top = 18, w = c.width - left - 8, h = c.height - 58;
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
-  const n = Math.max(...series.map((s) => s.values.length), 2);
   let lo = Math.min(...all), hi = Math.max(...all);
   if (!(hi > lo)) { lo -= 1; hi += 1; }
+  const xs = series.flatMap((s) => s.xs), x0 = Math.min(...xs), x1 = Math.max(...xs) > x0 ? Math.max(...xs) : x0 + 1;
   ctx.font = "11px sans-serif"; ctx.fillStyle = "#222";
-  ctx.fillText(title, pad, 12);
-  ctx.strokeStyle = "#999"; ctx.strokeRect(pad, 18, c.width - pad - 6, c.height - 40);
-  ctx.fillText(hi.toPrecision(4), 2, 26); ctx.fillText(lo.toPrecision(4), 2, c.height - 22);
-  ctx.fillText("epoch " + (n - 1), c.width - 60, c.height - 6);
+  ctx.fillText(title, left, 12);
+  ctx.strokeStyle = "#999"; ctx.strokeRect(left, top, w, h);
+  ctx.fillText(hi.toPrecision(4), 2, top + 8); ctx.fillText(lo.toPrecision(4), 2, top + h);
+  ctx.fillText(`epoch ${x0}`, left, top + h + 12);
+  ctx.fillText(`${x1}`, left + w - ctx.measureText(`${x1}`).width, top + h + 12);
+  let legend = left;
   series.forEach((s, k) => {
-    ctx.strokeStyle = PALETTE[k % 10]; ctx.beginPath();
+    ctx.strokeStyle = ctx.fillStyle = PALETTE[k % 10];
+    ctx.beginPath();
     s.values.forEach((y, i) => {
-      const px = pad + (i / (n - 1)) * (c.width - pad - 6), py = 18 + (1 - (y - lo) / (hi - lo)) * (c.height - 40);
+      const px = left + ((s.xs[i] - x0) / (x1 - x0)) * w, py = top + (1 - (y - lo) / (hi - lo)) * h;
       i ? ctx.lineTo(px, py) : ctx.moveTo(px, py);
     });
     ctx.stroke();
-    ctx.fillStyle = PALETTE[k % 10]; ctx.fillText(s.name, pad + 4 + k * 90, c.height - 6);
+    const row = top + h + 26 + 12 * Math.floor(k / 2);
+    if (k % 2 === 0) legend = left;
+    ctx.fillText(s.name, legend, row);
+    legend += ctx.measureText(s.name).width + 14;
   });
   return c;
 }
@@ -523,14 +530,19 @@ async function loadRun(id, first) {
     const r = await getJSON(`/api/runs/${id}`);
     // One chart per quantity; train_ and test_ versions share it.
     const groups = new Map();
-    for (const key of new Set(r.epochs.flatMap((e) => Object.keys(e)))) {
+    for (const key of [...new Set(r.epochs.flatMap((e) => Object.keys(e)))].sort()) {
       if (SKIP.has(key)) continue;
       const base = key.replace(/^(train|test)_/, "");
       if (!groups.has(base)) groups.set(base, []);
-      groups.get(base).push({ name: key, values: r.epochs.map((e) => e[key]).filter((v) => v !== undefined) });
+      const rows = r.epochs.filter((e) => e[key] !== undefined);
+      groups.get(base).push({ name: key, values: rows.map((e) => e[key]), xs: rows.map((e, i) => e.epoch ?? i) });
     }
-    $("charts").replaceChildren(...[...groups].map(([name, series]) => chart(name, series)));
-    state.charts = groups.size;
+    // A quantity that never changes (a constant KL weight) says nothing as a chart.
+    const charts = [...groups].filter(([, series]) => series.some((s) => s.values.some((v) => v !== s.values[0])));
+    $("charts").replaceChildren(...charts.map(([name, series]) => chart(name, series)));
+    state.charts = charts.length;
+    state.epochs = r.epochs.length;
+    state.live = r.live;
     $("runstate").textContent = `${r.command || ""} ${r.epochs.length} epochs ${r.live ? "— training, updating" : ""}`;
     if (first || r.live) {
       $("pictures").replaceChildren(...r.pictures.map((p) => {
