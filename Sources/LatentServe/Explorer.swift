@@ -46,7 +46,7 @@ public final class Explorer: Sendable {
         models = Mutex(catalog.models)
         // Precomputed projections are there from the start.
         for dataset in datasets where dataset.precomputed != nil {
-            if let job = try? jobs.start(ProjectionRequest(method: "precomputed"), on: dataset) { job.run() }
+            _ = try? jobs.start(ProjectionRequest(method: "precomputed"), on: dataset, synchronously: true)
         }
     }
 

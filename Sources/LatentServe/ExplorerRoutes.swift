@@ -157,7 +157,10 @@ struct ExplorerRoutes: Sendable {
     func export(_ request: Request, _ context: BasicRequestContext) throws -> Response {
         let job = try explorer.job(try context.parameters.require("id"))
         let (values, _) = job.coordinates
-        guard !values.isEmpty else { throw ServeError(.conflict, code: "no_coordinates", "job \(job.id) has no coordinates yet") }
+        guard !values.isEmpty else {
+            if job.status.state == .discarded { throw ServeError(.gone, code: "discarded", "job \(job.id) was replaced by newer projections") }
+            throw ServeError(.conflict, code: "no_coordinates", "job \(job.id) has no coordinates yet")
+        }
         let n = values.count / 2
         let name = "projection-\(job.dataset.id)-\(job.request.method)"
         switch request.uri.queryParameters.get("format") ?? "csv" {

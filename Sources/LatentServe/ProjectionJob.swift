@@ -53,7 +53,7 @@ public struct ProjectionRequest: Codable, Sendable, Equatable {
 /// latest coordinates, so a page can draw a t-SNE while it is still optimising) is read from
 /// any thread.
 public final class ProjectionJob: Sendable {
-    public enum Phase: String, Codable, Sendable { case running, done, failed }
+    public enum Phase: String, Codable, Sendable { case running, done, failed, discarded }
 
     /// What a page polls.
     public struct Status: Codable, Sendable {
@@ -97,6 +97,16 @@ public final class ProjectionJob: Sendable {
     public var coordinates: (values: [Float], version: Int) { state.withLock { ($0.coordinates, $0.status.version) } }
 
     public var isRunning: Bool { status.state == .running }
+
+    /// Frees the coordinates of a finished job (a newer one of the data set replaced it).
+    func discard() {
+        update { s in
+            guard s.status.state != .running else { return }
+            s.coordinates = []
+            s.status.state = .discarded
+            s.status.version += 1
+        }
+    }
 
     private func update(_ body: (inout State) -> Void) {
         state.withLock { s in
@@ -212,14 +222,19 @@ final class JobBoard: Sendable {
     private let queue = DispatchQueue(label: "latent.serve.jobs", attributes: .concurrent)
     let maxRunning: Int
 
+    /// Projections of one data set whose coordinates are kept (the newest ones).
+    static let keptPerDataset = 4
+
     init(maxRunning: Int = 2) { self.maxRunning = maxRunning }
 
     func job(_ id: Int) -> ProjectionJob? { jobs.withLock { $0.indices.contains(id) ? $0[id] : nil } }
 
-    /// Starts `request` on `dataset`.
+    /// Starts `request` on `dataset` on the job queue (or runs it here and now when
+    /// `synchronously`: a precomputed projection costs nothing).
     ///
     /// - Throws: 409 while another job of the data set runs, 429 when `maxRunning` jobs run.
-    func start(_ request: ProjectionRequest, on dataset: ServedDataset) throws(ServeError) -> ProjectionJob {
+    func start(_ request: ProjectionRequest, on dataset: ServedDataset,
+               synchronously: Bool = false) throws(ServeError) -> ProjectionJob {
         try request.validate(for: dataset)
         let job: ProjectionJob = try jobs.withLock { (list: inout [ProjectionJob]) throws(ServeError) -> ProjectionJob in
             let running = list.filter(\.isRunning)
@@ -229,16 +244,16 @@ final class JobBoard: Sendable {
             if running.count >= maxRunning {
                 throw ServeError(.tooManyRequests, code: "too_many_jobs", "\(running.count) projections are running; wait for one to end")
             }
+            // Keep the coordinates of the last `keptPerDataset` jobs of a data set, so repeated
+            // requests cannot fill the memory with old projections.
+            let finished = list.filter { $0.dataset.id == dataset.id && $0.status.state != .discarded }
+            for old in finished.dropLast(Self.keptPerDataset - 1) { old.discard() }
             let job = ProjectionJob(id: list.count, dataset: dataset, request: request)
             list.append(job)
             return job
         }
-        queue.async { job.run() }
+        if synchronously { job.run() } else { queue.async { job.run() } }
         return job
     }
 
-    /// Waits (polling) until `job` ends; for tests and the demo.
-    func wait(_ job: ProjectionJob) async {
-        while job.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-    }
 }

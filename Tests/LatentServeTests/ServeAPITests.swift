@@ -198,6 +198,12 @@ import Testing
                                      body: ByteBuffer(json: #"{"method": "tsne", "perplexity": 40}"#)) { response in
                 #expect(response.status == .badRequest)
             }
+            // Old projections of a data set are let go: only the newest few keep their coordinates.
+            for _ in 0..<4 { try await Self.waitForJob(try await start(client, #"{"method": "pca"}"#), client) }
+            try await client.execute(uri: "/api/jobs/\(pca)/export", method: .get) { response in
+                #expect(response.status == .gone)
+                #expect(response.errorCode == "discarded")
+            }
         }
         // The precomputed projection was there from the start, as it is in the file.
         let embedded = try #require(fixture.dataset("embedding.npy"))
