@@ -514,6 +514,7 @@ function chart(title, series) {
     s.values.forEach((y, i) => {
       const px = left + ((s.xs[i] - x0) / (x1 - x0)) * w, py = top + (1 - (y - lo) / (hi - lo)) * h;
       i ? ctx.lineTo(px, py) : ctx.moveTo(px, py);
+      if (s.values.length === 1) ctx.fillRect(px - 2, py - 2, 5, 5); // one epoch: a dot, not a line
     });
     ctx.stroke();
     const row = top + h + 26 + 12 * Math.floor(k / 2);
@@ -537,8 +538,9 @@ async function loadRun(id, first) {
       const rows = r.epochs.filter((e) => e[key] !== undefined);
       groups.get(base).push({ name: key, values: rows.map((e) => e[key]), xs: rows.map((e, i) => e.epoch ?? i) });
     }
-    // A quantity that never changes (a constant KL weight) says nothing as a chart.
-    const charts = [...groups].filter(([, series]) => series.some((s) => s.values.some((v) => v !== s.values[0])));
+    // A quantity that stays the same over several epochs (a constant KL weight) says nothing as a chart.
+    const charts = [...groups].filter(([, series]) =>
+      series.some((s) => s.values.length < 3 || s.values.some((v) => v !== s.values[0])));
     $("charts").replaceChildren(...charts.map(([name, series]) => chart(name, series)));
     state.charts = charts.length;
     state.epochs = r.epochs.length;
