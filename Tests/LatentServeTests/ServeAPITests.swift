@@ -251,6 +251,32 @@ import Testing
         }
     }
 
+    @Test func wordVectorsAreSearchedAndShowTheirWords() async throws {
+        let fixture = try ServeFixture()
+        defer { fixture.remove() }
+        let words = try #require(fixture.dataset("vectors.bin"))
+        #expect(words.count == 7 && words.features == 4)
+        try await fixture.withClient { client in
+            try await client.execute(uri: "/api/datasets/\(words.id)/search?q=AP", method: .get) { response in
+                let found = (response.json["matches"] as? [[String: Any]] ?? []).compactMap { $0["word"] as? String }
+                #expect(found == ["apple", "apricot"])
+            }
+            try await client.execute(uri: "/api/datasets/\(words.id)/search?q=banana", method: .get) { response in
+                #expect((response.json["matches"] as? [[String: Any]])?.first?["index"] as? Int == 2)
+            }
+            try await client.execute(uri: "/api/datasets/\(words.id)/annotations", method: .get) { response in
+                #expect(response.json["words"] as? [String] == ["apple", "apricot", "banana", "cherry", "date", "elderberry", "fig"])
+            }
+            try await client.execute(uri: "/api/datasets/\(words.id)/neighbors?index=0&k=2", method: .get) { response in
+                let list = response.json["neighbors"] as? [[String: Any]] ?? []
+                #expect(list.count == 2 && list.allSatisfy { $0["word"] is String })
+            }
+            try await client.execute(uri: "/api/datasets/\(words.id)/images/0", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
     @Test func runChartsFollowTheCheckpointWhileTraining() async throws {
         let fixture = try ServeFixture()
         defer { fixture.remove() }

@@ -5,6 +5,7 @@ import LatentIO
 import LatentModels
 import LatentServe
 import LatentTensor
+import LatentText
 
 /// A served folder made for the tests: a run with an untrained 2-d VAE (its codes of the first
 /// 300 shipped digits), metrics and a picture; an `.npy` matrix with labels; a precomputed
@@ -39,6 +40,12 @@ struct ServeFixture {
         let projection = root.appendingPathComponent("embedded")
         try fm.createDirectory(at: projection, withIntermediateDirectories: true)
         try NPY.write(Tensor(shape: [4, 2], scalars: [0, 0, 1, 0, 0, 1, 1, 1]), to: projection.appendingPathComponent("embedding.npy").path)
+
+        let words = ["apple", "apricot", "banana", "cherry", "date", "elderberry", "fig"]
+        let vectors = try KeyedVectors(words: words, vectors: (0..<(words.count * 4)).map { Float($0 % 5) }, vectorSize: 4)
+        let wordFolder = root.appendingPathComponent("words")
+        try fm.createDirectory(at: wordFolder, withIntermediateDirectories: true)
+        try vectors.write(to: wordFolder.appendingPathComponent("vectors.bin").path, format: .binary)
 
         try SafeTensors.write(tensors: [("w", Tensor.zeros([2]))], metadata: ["latent.kind": "banana", "latent.config": "{}"],
                               to: root.appendingPathComponent("banana.safetensors").path)
