@@ -14,6 +14,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The web server of `latent serve` (LatentServe only; the other modules do not see it).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CLatentBLAS", pkgConfig: "openblas",
@@ -46,13 +48,20 @@ let package = Package(
         .target(name: "LatentExperiments",
                 dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentManifold", "LatentText"],
                 swiftSettings: kernelFlags),
+        // `latent serve`: the latent-space explorer in the browser (HTTP API, page, jobs).
+        .target(name: "LatentServe",
+                dependencies: ["LatentExperiments", "LatentModels", "LatentManifold", "LatentText", "LatentPlot", "LatentIO",
+                               "LatentTensor", .product(name: "Hummingbird", package: "hummingbird")],
+                // The page, compiled into the binary: `latent serve` needs no files beside it.
+                resources: [.embedInCode("Page/page.html"), .embedInCode("Page/explorer.js"), .embedInCode("Page/explorer.css")],
+                swiftSettings: kernelFlags),
         // Data-parallel training across processes: the Open MPI communicator.
         .target(name: "LatentDistributed", dependencies: ["LatentNN", "CLatentMPI"]),
         .target(name: "Latent",
                 dependencies: ["LatentTensor", "LatentIO", "LatentNN", "LatentModels", "LatentPlot", "LatentManifold", "LatentText",
                                "LatentExperiments", "LatentDistributed"]),
         .executableTarget(name: "latent",
-                          dependencies: ["Latent",
+                          dependencies: ["Latent", "LatentServe",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: kernelFlags),
         .executableTarget(name: "LatentBench",
@@ -69,6 +78,8 @@ let package = Package(
         .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentCLITests", dependencies: ["Latent"]),
+        .testTarget(name: "LatentServeTests",
+                    dependencies: ["LatentServe", "Latent", .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,6 +15,10 @@ pkg-config --exists fftw3f 2>/dev/null || need_apt+=(libfftw3-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 pkg-config --exists ompi-c 2>/dev/null || need_apt+=(libopenmpi-dev)
 command -v mpirun >/dev/null || need_apt+=(openmpi-bin)
+# `latent serve`'s browser test (headless Chromium driven through chromedriver) and its load benchmark.
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v wrk >/dev/null || need_apt+=(wrk)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "bootstrap: installing ${need_apt[*]}" >&2

@@ -66,6 +66,12 @@ public enum NPY {
     /// Writes `tensor` as a little-endian float32 `.npy` (version 1.0, or 2.0 if the header needs it),
     /// atomically.
     public static func write(_ tensor: Tensor, to path: String) throws {
+        try AtomicFile.write(bytes(tensor), to: path)
+    }
+
+    /// The bytes of `tensor` as a little-endian float32 `.npy` file (what `write` writes), for
+    /// sending over a network.
+    public static func bytes(_ tensor: Tensor) -> [UInt8] {
         var out = header(descr: "<f4", shape: tensor.shape)
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: tensor.count * 4))
@@ -74,7 +80,7 @@ public enum NPY {
                 for i in 0..<src.count { dst.storeBytes(of: src[i].bitPattern.littleEndian, toByteOffset: start + 4 * i, as: UInt32.self) }
             }
         }
-        try AtomicFile.write(out, to: path)
+        return out
     }
 
     /// Writes `labels` as a one-dimensional little-endian int64 `.npy` (what `np.save` makes of a
