@@ -13,7 +13,8 @@ struct LatentCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Demo.self, Train.self, Evaluate.self, Reconstruct.self, Encode.self, Embed.self, Sample.self,
-                      Interpolate.self, Arithmetic.self, Manifold.self, Conditional.self, Words.self, Docs.self])
+                      Interpolate.self, Arithmetic.self, Manifold.self, Conditional.self, Words.self, Docs.self,
+                      Texture.self, Style.self])
 
     static func main() {
         BLASEnvironment.prepare()

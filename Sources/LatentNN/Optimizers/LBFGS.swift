@@ -23,7 +23,7 @@ import LatentTensor
 /// Each step: the direction −H·g from the two-loop recursion over the last `historySize` pairs
 /// sₖ = xₖ₊₁ − xₖ, yₖ = gₖ₊₁ − gₖ, with H₀ = (sᵀy / yᵀy)·I; then a line search along it for a
 /// step length satisfying the strong Wolfe conditions f(x + αd) ≤ f(x) + c₁α gᵀd and
-/// |∇f(x + αd)ᵀd| ≤ c₂|gᵀd| (c₁ = 10⁻⁴, c₂ = 0.9), extrapolating by doubling and zooming by
+/// |∇f(x + αd)ᵀd| ≤ c₂|gᵀd| (c₁ = 10⁻⁴, c₂ = 0.9), extrapolating by factors of 4 and zooming by
 /// safeguarded cubic interpolation. A pair is stored only when sᵀy > 0, which keeps H positive
 /// definite; a direction that is not downhill clears the history and falls back to −g.
 public final class LBFGS {
@@ -117,9 +117,11 @@ public final class LBFGS {
             d = g0.map { -$0 }
             slope = dot(g0, d)
         }
-        // The first step of a run has no curvature to size it: a step of length ≤ 1 along −g,
-        // shorter when the gradient is large (as PyTorch's LBFGS does).
-        let initial: Double = s.isEmpty ? Swift.min(1, 1 / Double(sumAbs(g0))) : 1
+        // A step with no curvature pairs to size it (the first, or after a reset) moves the
+        // variable with the largest gradient component by 1: the objective's scale (a loss of
+        // 1e-4 or 1e4) then does not decide how many evaluations the line search spends
+        // extrapolating or backtracking. After that, H's scaling makes α = 1 the natural step.
+        let initial: Double = s.isEmpty ? 1 / Swift.max(Double(maxAbs(g0)), 1e-30) : 1
         let search = try lineSearch(x: x, f0: Double(f0), slope: slope, d: d, initial: initial,
                                     budget: maxEvaluationsPerStep) { alpha in
             let point = axpy(Float(alpha), d, x)
@@ -200,8 +202,10 @@ public final class LBFGS {
             if df >= 0 {
                 return try zoom(low: trial, high: previous, f0: f0, slope: slope, remaining: budget - used, best: best, phi: phi)
             }
+            // Still descending steeply: extrapolate (a larger factor than N&W's doubling costs
+            // fewer evaluations when the first guess was far too short).
             previous = trial
-            alpha *= 2
+            alpha *= 4
         }
         return best
     }
@@ -297,5 +301,3 @@ private func axpy(_ a: Float, _ x: [Float], _ y: [Float]) -> [Float] {
 }
 
 private func maxAbs(_ a: [Float]) -> Float { a.reduce(0) { Swift.max($0, Swift.abs($1)) } }
-
-private func sumAbs(_ a: [Float]) -> Float { a.reduce(0) { $0 + Swift.abs($1) } }
