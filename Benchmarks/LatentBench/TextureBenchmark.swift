@@ -37,7 +37,7 @@ struct TextureCommand: ParsableCommand {
     var channels = "64,64,64,64,64"
 
     @Option(help: "Filter side of the random network.")
-    var kernel = 5
+    var kernel = 3
 
     @Option(help: "Seed of the network and the test image.")
     var seed: UInt64 = 1

@@ -24,12 +24,15 @@ public final class RandomFeatureNetwork: Module, SavedModel, TextureFeatures {
     public struct Config: Codable, Equatable, Sendable {
         /// Filters at each scale; the number of entries is the number of pyramid levels.
         public var channels: [Int] = [64, 64, 64, 64, 64]
-        /// Side of every filter (odd; padded so maps keep their level's size).
-        public var kernelSize = 5
+        /// Side of every filter (odd; padded so maps keep their level's size). 3 × 3, as VGG's:
+        /// 64 filters over a 27-value colour patch are over-complete, so the Gram matrices pin
+        /// down the fine scale's statistics (5 × 5 filters, 75 values, left colour noise in
+        /// textures synthesised at 128 × 128), and the pyramid supplies the large scales.
+        public var kernelSize = 3
         /// Seed of the random filters.
         public var seed: UInt64 = 1
 
-        public init(channels: [Int] = [64, 64, 64, 64, 64], kernelSize: Int = 5, seed: UInt64 = 1) {
+        public init(channels: [Int] = [64, 64, 64, 64, 64], kernelSize: Int = 3, seed: UInt64 = 1) {
             self.channels = channels
             self.kernelSize = kernelSize
             self.seed = seed
