@@ -92,7 +92,7 @@ logit0 = torch.logit(image.clamp(0.001, 0.999))
 
 def adam_round():
     u = logit0.clone().requires_grad_(True)
-    opt = torch.optim.Adam([u], lr=0.05)
+    opt = torch.optim.Adam([u], lr=0.1)
     curve = []
     for _ in range(args.steps):
         opt.zero_grad()

@@ -23,8 +23,9 @@ public struct TextureRequest: Codable, Sendable {
     public var size: Int = 256
     public var steps: Int = 100
     public var optimizer: PixelOptimizer = .lbfgs
-    /// Adam's step size, in logit units of the pixels.
-    public var learningRate: Float = 0.05
+    /// Adam's step size, in logit units of the pixels. 0.1: a 256 × 256 gravel texture reached a
+    /// 100× lower style loss after 149 steps (with 0.05, only 89× after 300).
+    public var learningRate: Float = 0.1
     /// "random" (random multi-scale filters, seeded), or a model file: a texture network saved
     /// by an earlier run, or any Latent model with convolutional layers.
     public var network: String = "random"

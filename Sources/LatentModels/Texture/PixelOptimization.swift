@@ -61,7 +61,7 @@ public final class PixelOptimization {
     /// Runs `steps` steps of `optimizer` (Adam's step size `learningRate` in logit units),
     /// calling `onStep` after each. Stops early if the loss stops being finite or L-BFGS
     /// converges.
-    public func run(steps: Int, optimizer: PixelOptimizer, learningRate: Float = 0.05, historySize: Int = 10,
+    public func run(steps: Int, optimizer: PixelOptimizer, learningRate: Float = 0.1, historySize: Int = 10,
                     onStep: (PixelStep) -> Void = { _ in }) throws -> [PixelStep] {
         let started = Date()
         var records: [PixelStep] = []

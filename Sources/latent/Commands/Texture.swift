@@ -46,7 +46,7 @@ struct TextureOptions: ParsableArguments {
     var optimizer: PixelOptimizer = .lbfgs
 
     @Option(help: "Adam's step size (in logit units of the pixels).")
-    var lr: Float = 0.05
+    var lr: Float = 0.1
 
     @Option(help: ArgumentHelp("random (random multi-scale filters from --seed) or a model file with convolutional layers.", valueName: "network"))
     var network: String = "random"
