@@ -32,7 +32,10 @@ let package = Package(
         .target(name: "LatentNN", dependencies: ["LatentTensor", "LatentIO"],
                 swiftSettings: kernelFlags),
         .target(name: "LatentModels", dependencies: ["LatentNN", "CLatentBLAS"], swiftSettings: kernelFlags),
-        .target(name: "LatentPlot", dependencies: ["LatentTensor", "LatentIO", "CLatentZlib"],
+        // JPEG decoding through libjpeg-turbo (Debian: libjpeg62-turbo-dev), with an error manager
+        // that returns a message instead of calling exit().
+        .target(name: "CLatentJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "LatentPlot", dependencies: ["LatentTensor", "LatentIO", "CLatentZlib", "CLatentJPEG"],
                 swiftSettings: kernelFlags),
         // Optimised in debug builds too: its tests (and the CLI tests' demo) run UMAP's SGD and
         // t-SNE on thousands of digits, which unoptimised SIMD code runs ~50× slower.
@@ -74,7 +77,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentNN", "LatentIO"]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot"]),
+        .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentCLITests", dependencies: ["Latent"]),

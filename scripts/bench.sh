@@ -7,7 +7,9 @@
 # (2 epochs of 60 batches each, extrapolated to the full epoch), umap (umap-70k: whole-process
 # wall time of each side, umap-learn's numba compilation apart, both embeddings scored by
 # Benchmarks/peers/umap_metrics.py) and d2v (doc2vec on the Lee corpus, PV-DBOW then PV-DM,
-# through Benchmarks/peers/doc2vec_compare.py). Builds LatentBench in
+# through Benchmarks/peers/doc2vec_compare.py) and texture (ms per pixel-optimisation step at 256×256,
+# Adam and L-BFGS, and the style/content losses of both sides on the same weights and images;
+# the peer reads the files LatentBench writes). Builds LatentBench in
 # release once, then for each workload runs Latent and the peer alternately, N rounds each
 # (default 3), so drift in machine load hits both sides alike. Prints every run's output, then
 # per workload the median of the rounds for each side and the Latent/peer ratio, with the load
@@ -27,9 +29,9 @@ while [[ $# -gt 0 ]]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
-        gemm|mlp|train-step|vae|dcgan|umap|d2v) WORKLOADS+=("$1"); shift ;;
+        gemm|mlp|train-step|vae|dcgan|umap|d2v|texture) WORKLOADS+=("$1"); shift ;;
         -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
-        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan, umap, d2v)" >&2; exit 2 ;;
+        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan, umap, d2v, texture)" >&2; exit 2 ;;
     esac
 done
 [[ ${#WORKLOADS[@]} -eq 0 ]] && WORKLOADS=(gemm mlp train-step)
@@ -55,6 +57,7 @@ peer_command() {
         train-step) echo "$PYTHON Benchmarks/peers/train_step_torch.py --threads $THREADS --data $DATA" ;;
         vae) echo "$PYTHON Benchmarks/peers/vae_torch.py --threads $THREADS --data $DATA $(workload_args vae)" ;;
         dcgan) echo "$PYTHON Benchmarks/peers/dcgan_torch.py --threads $THREADS --data $DATA $(workload_args dcgan)" ;;
+        texture) echo "$PYTHON Benchmarks/peers/texture_torch.py --threads $THREADS --dir $LOG/texture" ;;
         umap) echo "env NUMBA_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS $PYTHON Benchmarks/peers/umap_peer.py --threads $THREADS --data $DATA" ;;
     esac
 }
@@ -86,6 +89,7 @@ workload_args() {
     case "$1" in
         vae) echo "--epochs 3" ;;
         dcgan) echo "--epochs 2 --batches 60" ;;
+        texture) echo "--dir $LOG/texture" ;;
     esac
 }
 
@@ -119,8 +123,9 @@ for w in "${WORKLOADS[@]}"; do
     for ((r = 1; r <= ROUNDS; r++)); do
         echo
         echo "== $w round $r/$ROUNDS: latent ($(cut -d' ' -f1-3 /proc/loadavg))"
+        # texture reads no MNIST: its images come from ../shared/data/images.
         # shellcheck disable=SC2046
-        "$BIN" "$w" --threads "$THREADS" --data "$DATA" $(workload_args "$w") | tee "$LOG/out"
+        "$BIN" "$w" --threads "$THREADS" $([[ $w == texture ]] || echo --data "$DATA") $(workload_args "$w") | tee "$LOG/out"
         grep '^RESULT ' "$LOG/out" | sed 's/^RESULT //' >> "$LOG/$w.results"
         echo
         echo "== $w round $r/$ROUNDS: peer ($(cut -d' ' -f1-3 /proc/loadavg))"
@@ -188,6 +193,17 @@ elif w.startswith("umap"):
             tkey = next(k for k in sc[0] if k.startswith("trustworthiness"))
             print(f"  {side:>10}: 10-NN accuracy {[round(s['knn10_accuracy'], 4) for s in sc]} (median {med(s['knn10_accuracy'] for s in sc):.4f}), "
                   f"{tkey} {[round(s[tkey], 4) for s in sc]} (median {med(s[tkey] for s in sc):.4f})")
+elif w == "texture":
+    a, b = med(r["adam_ms_per_step"] for r in latent), med(r["adam_ms_per_step"] for r in peer)
+    print(f"texture {latent[0]['size']}x{latent[0]['size']}: ms per Adam step latent {a:.1f} {[round(r['adam_ms_per_step'], 1) for r in latent]}   "
+          f"{name} {b:.1f} {[round(r['adam_ms_per_step'], 1) for r in peer]}   latent/{name} {a / b:.2f} (bar: <= 1.0)")
+    if all("lbfgs_ms_per_evaluation" in r for r in rows):
+        la, lb = med(r["lbfgs_ms_per_evaluation"] for r in latent), med(r["lbfgs_ms_per_evaluation"] for r in peer)
+        sa, sb = med(r["lbfgs_ms_per_step"] for r in latent), med(r["lbfgs_ms_per_step"] for r in peer)
+        print(f"  L-BFGS: ms per evaluation latent {la:.1f}   {name} {lb:.1f}   latent/{name} {la / lb:.2f}; "
+              f"ms per step latent {sa:.1f}   {name} {sb:.1f} (each side's own line search)")
+    print(f"  losses of the same image, weights and targets: style relative difference "
+          f"{max(r['style_relative_difference'] for r in peer):.2e}, content {max(r['content_relative_difference'] for r in peer):.2e} (bar: 1e-4)")
 elif w == "train-step":
     a, b = med(r["stepMs"] for r in latent), med(r["stepMs"] for r in peer)
     print(f"train-step: ms/step latent {a:.2f}   {name} {b:.2f}   latent/{name} {a / b:.2f} (< 1 means Latent is faster)")

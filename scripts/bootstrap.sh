@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Latent needs on a fresh Debian machine, only when missing:
-# OpenBLAS (cblas + LAPACK), oneDNN (its sgemm), FFTW (single precision, for FFT-accelerated t-SNE) and zlib headers
-# for the build; numpy and safetensors for the test that loads a Latent checkpoint in Python,
+# OpenBLAS (cblas + LAPACK), oneDNN (its sgemm), FFTW (single precision, for FFT-accelerated t-SNE), zlib and
+# libjpeg-turbo (JPEG input of texture synthesis) headers for the build; numpy and safetensors for the test that loads a Latent checkpoint in Python,
 # gensim for the test that loads Latent's word vectors; Open MPI (library and mpirun) for data-parallel
 # training.
 # Safe to run repeatedly.
@@ -12,6 +12,7 @@ pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev)
 [ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
 pkg-config --exists fftw3f 2>/dev/null || need_apt+=(libfftw3-dev)
 [ -f /usr/include/dnnl.h ] || need_apt+=(libdnnl-dev)
+[ -f /usr/include/jpeglib.h ] || need_apt+=(libjpeg62-turbo-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 pkg-config --exists ompi-c 2>/dev/null || need_apt+=(libopenmpi-dev)
 command -v mpirun >/dev/null || need_apt+=(openmpi-bin)

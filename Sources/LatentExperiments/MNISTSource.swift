@@ -73,3 +73,10 @@ extension EmbeddedData {
         try directory("text", marker: "lee_background.cor") + "/lee_background.cor"
     }
 }
+
+extension EmbeddedData {
+    /// The small images shipped in `Data/images` (textures and photographs, see its README).
+    public static func imagesDirectory() throws -> String {
+        try directory("images", marker: "gravel.png")
+    }
+}

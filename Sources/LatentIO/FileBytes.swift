@@ -8,9 +8,9 @@ import Darwin
 ///
 /// POSIX rather than Foundation so that a missing file becomes `.fileNotFound` and every other
 /// failure carries `strerror`'s wording, instead of a Cocoa error domain the user cannot act on.
-enum FileBytes {
+public enum FileBytes {
     /// The bytes of the file at `path`. Refuses files above `limit` bytes before reading them.
-    static func read(_ path: String, limit: Int = Int.max) throws -> [UInt8] {
+    public static func read(_ path: String, limit: Int = Int.max) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let e = errno

@@ -35,7 +35,8 @@ struct Demo: ParsableCommand {
                                          "train_samples": .value(Double(context.train.count)), "test_samples": .value(Double(context.test.count))]
         let sections: [any DemoSection] = [DataSection(), ClassifierSection(), AutoencoderSection(), ManifoldSection(),
                                            VAESection(), GANSection(), WordsSection(), DocumentsSection(),
-                                           AdversarialSection(), DomainAdaptationSection(), DistributedSection(), ServeSection()]
+                                           AdversarialSection(), DomainAdaptationSection(), TextureSection(), DistributedSection(),
+                                           ServeSection()]
         for section in sections {
             progress.note("— \(section.title)")
             let (html, figures) = try section.run(context)
