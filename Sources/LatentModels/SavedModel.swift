@@ -22,6 +22,11 @@ public protocol SavedModel: Module {
     /// both shapes). The default loads the whole tree; models of several networks name the one
     /// at fault.
     func loadWeights(_ tensors: [String: Tensor], path: String) throws
+    /// How many weights a model of `config` has at least (saturating at `Int.max`), computed
+    /// without building it: a file whose tensors hold fewer values cannot fit the config, so a
+    /// hostile config is refused before it can ask for terabytes. Throws for a config that makes
+    /// no network.
+    static func minimumWeightCount(_ config: Config) throws -> Int
 }
 
 extension SavedModel {
@@ -62,9 +67,28 @@ public struct ModelFile {
 
     /// Builds a `type` from the config and loads the weights (training-only tensors of a
     /// checkpoint, under `name/…`, are skipped).
+    ///
+    /// The config is checked against the file before anything is allocated: the weights it
+    /// implies must fit both `InputLimits.modelWeights` and the values the file holds, so the
+    /// memory a model file can claim is bounded by its own size.
     public func build<M: SavedModel>(_ type: M.Type) throws -> M {
-        let model = try M(try Checkpoint.config(M.Config.self, from: configJSON, path: path))
-        try model.loadWeights(tensors.filter { !$0.key.contains("/") }, path: path)
+        let config = try Checkpoint.config(M.Config.self, from: configJSON, path: path)
+        let weights = tensors.filter { !$0.key.contains("/") }
+        let needed: Int
+        do {
+            needed = try M.minimumWeightCount(config)
+        } catch {
+            throw CheckpointError.badConfig(path, "\(error)")
+        }
+        let held = weights.values.reduce(0) { $0 + $1.count }
+        if needed > InputLimits.modelWeights {
+            throw CheckpointError.badConfig(path, "it describes \(Checkpoint.withArticle(M.kind)) model of \(needed == Int.max ? "more than \(Int.max)" : "at least \(needed)") weights; at most \(InputLimits.modelWeights) are accepted")
+        }
+        if needed > held {
+            throw CheckpointError.mismatch(path, "its config describes at least \(needed) weights but the file holds \(held) values")
+        }
+        let model = try M(config)
+        try model.loadWeights(weights, path: path)
         model.eval()
         return model
     }

@@ -1,0 +1,87 @@
+import Foundation
+import Latent
+import Testing
+
+/// Issue 15: hostile and careless input. Each test feeds one class of bad input to the real
+/// binary and checks the refusal: a non-zero exit, one line on stderr naming what is wrong,
+/// nothing written and no folder left behind.
+@Suite(.serialized) struct HostileInputCLITests {
+    /// Runs `latent arguments…` (with `--out dir/out` unless `out` is false) and expects a clean
+    /// refusal whose one line contains every string of `naming`.
+    static func expectRefused(_ arguments: [String], naming: [String], in dir: URL, out: Bool = true,
+                              sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let outPath = dir.path + "/out"
+        let r = try CLI.run(arguments + (out ? ["--out", outPath] : []), timeout: 120)
+        #expect(r.status != 0 && r.status != 9, "\(arguments) should fail cleanly, exit \(r.status)", sourceLocation: sourceLocation)
+        // A flag refused by the argument parser is followed by its usage footer.
+        let lines = r.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n")
+            .filter { !$0.hasPrefix("Usage: ") && !$0.hasPrefix("  See '") }
+        #expect(lines.count == 1, "\(arguments): \(r.stderr)", sourceLocation: sourceLocation)
+        for name in naming {
+            #expect(r.stderr.contains(name), "\(arguments): '\(name)' not in \(r.stderr)", sourceLocation: sourceLocation)
+        }
+        #expect(!FileManager.default.fileExists(atPath: outPath), "\(arguments) left \(outPath)", sourceLocation: sourceLocation)
+    }
+
+    /// A model file of `kind` whose metadata carries `config` but whose only tensor is tiny.
+    static func hostileModel<C: Encodable>(_ kind: String, _ config: C, at path: String) throws {
+        try SafeTensors.write(tensors: [("0.weight", Tensor(shape: [2, 2]))],
+                              metadata: [Checkpoint.kindKey: kind, Checkpoint.configKey: try Checkpoint.encodeJSON(config)],
+                              to: path)
+    }
+
+    // Class 1: a model file's config is checked against its tensors before anything is built.
+    @Test func modelConfigsAskingForHugeNetworksAreRefused() throws {
+        let dir = try temporaryDirectory("hostile-config")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var files: [(String, [String])] = []   // file, commands to try on it
+        func add<C: Encodable>(_ name: String, _ kind: String, _ config: C, _ commands: [String]) throws {
+            let path = dir.path + "/\(name).safetensors"
+            try Self.hostileModel(kind, config, at: path)
+            files.append((path, commands))
+        }
+        var classifier = Classifier.Config()
+        classifier.hidden = [1_000_000_000]
+        try add("wide", "classifier", classifier, ["evaluate", "init-from", "embed"])
+        classifier.hidden = [4_000_000, 4_000_000]
+        try add("deep", "classifier", classifier, ["evaluate"])
+        var vae = VAE.Config()
+        vae.prior = .mog
+        vae.priorComponents = 100_000_000
+        try add("components", "vae", vae, ["sample", "reconstruct"])
+        vae = VAE.Config()
+        vae.latentSize = 1_000_000_000
+        try add("latent", "vae", vae, ["sample", "reconstruct"])
+        vae = VAE.Config()
+        vae.inputSize = 1 << 40
+        vae.hidden = [1]
+        try add("input", "vae", vae, ["sample"])
+        vae = VAE.Config()
+        vae.network = .conv
+        vae.imageSide = 1 << 32
+        try add("side", "vae", vae, ["sample"])
+        var gan = GAN.Config()
+        gan.latentSize = Int.max / 2
+        try add("gan", "gan", gan, ["sample"])
+        var autoencoder = Autoencoder.Config()
+        autoencoder.layers = [784, 1_000_000_000]
+        autoencoder.allowOvercomplete = true
+        try add("autoencoder", "autoencoder", autoencoder, ["reconstruct"])
+        try add("encoder-classifier", "encoder-classifier",
+                EncoderClassifier.Config(autoencoder: autoencoder, classes: 10), ["evaluate"])
+
+        for (path, commands) in files {
+            for command in commands {
+                let name = URL(fileURLWithPath: path).lastPathComponent
+                switch command {
+                case "init-from":
+                    try Self.expectRefused(["train", "classifier", "--init-from", path, "--epochs", "1"], naming: [name], in: dir)
+                case "embed":
+                    try Self.expectRefused(["embed", "--model", path, "--layer", "0", "--limit", "100"], naming: [name], in: dir)
+                default:
+                    try Self.expectRefused([command, path], naming: [name], in: dir)
+                }
+            }
+        }
+    }
+}
