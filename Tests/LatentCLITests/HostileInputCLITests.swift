@@ -85,3 +85,42 @@ import Testing
         }
     }
 }
+
+extension HostileInputCLITests {
+    // Classes 2 and 3: every size flag has an upper bound (InputLimits), checked before anything
+    // is read or written; the refusal names the flag.
+    @Test func hugeSizeFlagsAreRefused() throws {
+        let dir = try temporaryDirectory("hostile-flags")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.path + "/absent.safetensors"
+        let huge = "1000000000"
+        let cases: [([String], String)] = [
+            (["interpolate", model, "--steps", huge], "--steps"),
+            (["conditional", model, "--count", huge], "--count"),
+            (["train", "vae", "--prior", "mog", "--components", "100000000"], "--components"),
+            (["train", "vae", "--latent", huge], "--latent"),
+            (["train", "vae", "--hidden", huge], "--hidden"),
+            (["train", "vae", "--iwae-samples", huge], "--iwae-samples"),
+            (["train", "classifier", "--hidden", "100," + huge], "--hidden"),
+            (["train", "classifier", "--epochs", "9223372036854775807"], "--epochs"),
+            (["train", "gan", "--latent", huge], "--latent"),
+            (["train", "autoencoder", "--layers", "784," + huge], "--layers"),
+            (["words", "train", dir.path + "/corpus.txt", "--model", "glove", "--window", huge], "--window"),
+            (["sample", model, "--count", "4", "--columns", "100000"], "--columns"),
+            (["sample", model, "--count", huge], "--count"),
+            (["manifold", model, "--grid", "100000"], "--grid"),
+            (["reconstruct", model, "--count", huge], "--count"),
+            (["train", "classifier", "--threads", "100000"], "--threads"),
+            (["train", "classifier", "--threads", "20000"], "--threads"),
+        ]
+        for (arguments, flag) in cases {
+            try Self.expectRefused(arguments, naming: [flag], in: dir)
+        }
+        // Commands without --out: a huge --top is refused before the vectors are read (it trapped
+        // on arithmetic overflow in KeyedVectors.top).
+        for arguments in [["words", "similar", dir.path + "/v.txt", "king", "--top", "9223372036854775807"],
+                          ["words", "analogy", dir.path + "/v.txt", "a", "b", "c", "--top", "9223372036854775807"]] {
+            try Self.expectRefused(arguments, naming: ["--top"], in: dir, out: false)
+        }
+    }
+}

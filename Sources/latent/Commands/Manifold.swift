@@ -45,7 +45,7 @@ struct Manifold: ParsableCommand {
     var out: String?
 
     func validate() throws {
-        if grid < 2 { throw ValidationError("--grid must be at least 2, got \(grid).") }
+        try FlagBounds.check("--grid", grid, in: 2...InputLimits.gridSide)
         if !(coverage > 0 && coverage < 1) { throw ValidationError("--coverage must be inside (0, 1), got \(coverage).") }
         if scale < 1 || scale > 8 { throw ValidationError("--scale must be between 1 and 8, got \(scale).") }
         if let dims, dimensions == nil {

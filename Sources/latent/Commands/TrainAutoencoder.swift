@@ -78,6 +78,8 @@ struct TrainAutoencoder: TrainingCommand {
         if let layers, layers.values.count < 2 || !layers.allPositive {
             throw ValidationError("--layers must be at least two positive integers separated by commas, got '\(layers.defaultValueDescription)'.")
         }
+        try FlagBounds.checkWidths("--layers", layers)
+        try FlagBounds.check("--code", code, in: FlagBounds.width)
         do { _ = try modelConfig() } catch let error as ModelError { throw ValidationError(error.description + ".") }
     }
 

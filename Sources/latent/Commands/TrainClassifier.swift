@@ -74,6 +74,7 @@ struct TrainClassifier: TrainingCommand {
 
     func validate() throws {
         if let hidden, !hidden.allPositive { throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden.defaultValueDescription)'.") }
+        try FlagBounds.checkWidths("--hidden", hidden)
         if !convChannels.allPositive { throw ValidationError("--conv-channels must be positive integers separated by commas, got '\(convChannels.defaultValueDescription)'.") }
         if arch == .conv && initFrom != nil { throw ValidationError("--arch conv builds its own network; --init-from starts from an autoencoder's encoder instead.") }
         if adversarial == nil && (epsilon != nil || attackSteps != nil || attackStepSize != nil || adversarialWeight != nil) {

@@ -85,7 +85,11 @@ struct TrainGAN: TrainingCommand {
     var evalSamples: Int = 10_000
 
     func validate() throws {
-        if let latent, latent < 1 { throw ValidationError("--latent must be positive, got \(latent).") }
+        try FlagBounds.check("--latent", latent, in: FlagBounds.width)
+        try FlagBounds.checkWidths("--generator-hidden", generatorHidden)
+        try FlagBounds.checkWidths("--discriminator-hidden", discriminatorHidden)
+        try FlagBounds.check("--epochs", epochs, in: 1...InputLimits.epochs)
+        try FlagBounds.check("--eval-samples", evalSamples, in: 2...100_000)
         if !generatorHidden.allPositive { throw ValidationError("--generator-hidden must be positive integers separated by commas, got '\(generatorHidden.defaultValueDescription)'.") }
         if !discriminatorHidden.allPositive { throw ValidationError("--discriminator-hidden must be positive integers separated by commas, got '\(discriminatorHidden.defaultValueDescription)'.") }
         if !(1...64).contains(packSize) { throw ValidationError("--pack must be between 1 and 64, got \(packSize).") }

@@ -60,7 +60,10 @@ struct TrainVAE: TrainingCommand {
 
     func validate() throws {
         if !hidden.allPositive { throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden.defaultValueDescription)'.") }
-        if iwaeSamples < 0 { throw ValidationError("--iwae-samples must be ≥ 0, got \(iwaeSamples).") }
+        try FlagBounds.checkWidths("--hidden", hidden)
+        try FlagBounds.check("--latent", latentSize, in: FlagBounds.width)
+        try FlagBounds.check("--components", components, in: 1...InputLimits.mixtureComponents)
+        try FlagBounds.check("--iwae-samples", iwaeSamples, in: 0...InputLimits.importanceSamples)
         if let n = iwaeLimit, n < 1 { throw ValidationError("--iwae-limit must be positive, got \(n).") }
         do { try modelConfig(seed: 1).validate() } catch { throw ValidationError(error.description + ".") }
     }

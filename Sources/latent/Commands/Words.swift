@@ -79,6 +79,10 @@ struct WordsTrain: ParsableCommand {
         if !hs && negative < 1 && model != .glove { throw ValidationError("--negative must be at least 1 (or use --hs), got \(negative).") }
         if sample < 0 { throw ValidationError("--sample must be ≥ 0, got \(sample).") }
         if let a = alpha, !(a > 0) { throw ValidationError("--alpha must be positive, got \(a).") }
+        try FlagBounds.check("--window", window, in: 1...InputLimits.contextWindow)
+        try FlagBounds.check("--dim", dim, in: 1...10_000)
+        try FlagBounds.check("--epochs", epochs, in: 1...InputLimits.epochs)
+        try FlagBounds.check("--negative", negative, in: 0...100)
     }
 
     func run() throws {
@@ -127,7 +131,7 @@ struct WordsSimilar: ParsableCommand {
 
     func validate() throws {
         if words.isEmpty { throw ValidationError("Give at least one query word.") }
-        if top < 1 { throw ValidationError("--top must be at least 1, got \(top).") }
+        try FlagBounds.check("--top", top, in: 1...InputLimits.neighbours)
     }
 
     func run() throws {
@@ -159,6 +163,11 @@ struct WordsAnalogy: ParsableCommand {
     var restrict: Int?
 
     @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        try FlagBounds.check("--top", top, in: 1...InputLimits.neighbours)
+        if let restrict, restrict < 1 { throw ValidationError("--restrict must be at least 1, got \(restrict).") }
+    }
 
     func run() throws {
         compute.apply()

@@ -11,14 +11,8 @@ struct ComputeOptions: ParsableArguments {
     var seed: UInt64 = 1
 
     func validate() throws {
-        if let t = threads, !(1...Self.maxThreads).contains(t) {
-            throw ValidationError("--threads must be in 1...\(Self.maxThreads), got \(t).")
-        }
+        try FlagBounds.check("--threads", threads, in: InputLimits.threads)
     }
-
-    /// The most threads a run may ask for: each costs OpenMP and OpenBLAS per-thread buffers, and
-    /// libgomp crashed at 100,000 (more threads than cores only make them wait for each other).
-    static let maxThreads = 1024
 
     /// Puts the thread count into force.
     func apply() { Threads.set(threads ?? Self.defaultThreads) }
