@@ -124,3 +124,49 @@ extension HostileInputCLITests {
         }
     }
 }
+
+extension HostileInputCLITests {
+    /// Writes an MNIST-format split into `dir`: `count` blank 28×28 images and `labels`.
+    static func writeSplit(_ prefix: String, count: Int, labels: [UInt8], in dir: URL) throws {
+        func header(_ dims: [Int]) -> [UInt8] {
+            [0, 0, 8, UInt8(dims.count)] + dims.flatMap { d in (0..<4).reversed().map { UInt8((d >> ($0 * 8)) & 0xff) } }
+        }
+        try Data(header([count, 28, 28]) + [UInt8](repeating: 0, count: count * 784))
+            .write(to: dir.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
+        try Data(header([labels.count]) + labels).write(to: dir.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
+    }
+
+    // Class 7: a training set of no images is refused, naming the file, before a run folder exists.
+    @Test func trainingOnNoImagesIsRefused() throws {
+        let dir = try temporaryDirectory("hostile-empty")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("mnist")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try Self.writeSplit("train", count: 0, labels: [], in: data)
+        try Self.writeSplit("t10k", count: 4, labels: [0, 1, 2, 3], in: data)
+        for model in ["classifier", "autoencoder", "vae", "gan"] {
+            try Self.expectRefused(["train", model, "--data", data.path, "--epochs", "1", "--quiet"],
+                                   naming: ["train-images-idx3-ubyte", "no images"], in: dir)
+        }
+    }
+
+    // Class 12: labels are checked wherever data is read, and the error names the file.
+    @Test func labelsOutsideTheClassesAreRefusedEverywhere() throws {
+        let dir = try temporaryDirectory("hostile-labels")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("mnist")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try Self.writeSplit("train", count: 4, labels: [0, 1, 200, 3], in: data)
+        try Self.writeSplit("t10k", count: 4, labels: [0, 1, 200, 3], in: data)
+        let classifier = dir.path + "/classifier.safetensors", vae = dir.path + "/vae.safetensors"
+        try Classifier(Classifier.Config(inputSize: 784, hidden: [4], classes: 10)).save(to: classifier)
+        try VAE(VAE.Config(inputSize: 784, hidden: [4], latentSize: 2)).save(to: vae)
+        let naming = ["labels-idx1-ubyte", "200"]
+        try Self.expectRefused(["train", "classifier", "--data", data.path, "--epochs", "1", "--quiet"], naming: naming, in: dir)
+        try Self.expectRefused(["evaluate", classifier, "--data", data.path], naming: naming, in: dir)
+        try Self.expectRefused(["embed", "--input", "mnist", "--data", data.path, "--method", "pca"], naming: naming, in: dir)
+        try Self.expectRefused(["manifold", vae, "--data", data.path], naming: naming, in: dir)
+        try Self.expectRefused(["arithmetic", vae, "--data", data.path, "--from-class", "1", "--to-class", "2"],
+                               naming: naming, in: dir)
+    }
+}
