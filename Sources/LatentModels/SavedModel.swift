@@ -70,7 +70,7 @@ public struct ModelFile {
     ///
     /// The config is checked against the file before anything is allocated: the weights it
     /// implies must fit both `InputLimits.modelWeights` and the values the file holds, so the
-    /// memory a model file can claim is bounded by its own size.
+    /// memory a model file can claim is bounded by its own size. Weights must be finite.
     public func build<M: SavedModel>(_ type: M.Type) throws -> M {
         let config = try Checkpoint.config(M.Config.self, from: configJSON, path: path)
         let weights = tensors.filter { !$0.key.contains("/") }
@@ -86,6 +86,11 @@ public struct ModelFile {
         }
         if needed > held {
             throw CheckpointError.mismatch(path, "its config describes at least \(needed) weights but the file holds \(held) values")
+        }
+        // A NaN or an infinity in a weight would flow into every picture and figure the model
+        // makes; it is refused here, naming the tensor, instead of surfacing as NaN metrics.
+        if let bad = weights.keys.sorted().first(where: { !(weights[$0]?.isFinite ?? true) }) {
+            throw LatentIOError.invalidValue(path, "tensor '\(bad)' holds NaN or infinite values")
         }
         let model = try M(config)
         try model.loadWeights(weights, path: path)

@@ -170,3 +170,39 @@ extension HostileInputCLITests {
                                naming: naming, in: dir)
     }
 }
+
+extension HostileInputCLITests {
+    // Class 8: NaN never reaches a picture or the JSON writer: a model file with a NaN weight is
+    // refused at load, naming the tensor; an embedding of no iterations still writes metrics.json.
+    @Test func nanWeightsAreRefusedAndMetricsAlwaysWritten() throws {
+        let dir = try temporaryDirectory("hostile-nan")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let models: [(String, any SavedModel, [String])] = [
+            ("classifier", try Classifier(Classifier.Config(inputSize: 784, hidden: [4], classes: 10)), ["evaluate"]),
+            ("autoencoder", try Autoencoder({ var c = Autoencoder.Config(kind: .linear); c.layers = [784, 2]; return c }()),
+             ["reconstruct"]),
+            ("vae", try VAE(VAE.Config(inputSize: 784, hidden: [4], latentSize: 2)), ["sample", "interpolate"]),
+        ]
+        for (name, model, commands) in models {
+            let path = dir.path + "/\(name).safetensors"
+            try model.save(to: path)
+            // Poison the last tensor of the file with one NaN.
+            let file = try SafeTensors.read(path: path)
+            var tensors = file.tensors.map { ($0.name, $0.tensor) }
+            let last = tensors.count - 1
+            var poisoned = tensors[last].1.map { $0 }
+            poisoned.withUnsafeMutableBufferPointer { $0[0] = .nan }
+            tensors[last].1 = poisoned
+            try SafeTensors.write(tensors: tensors, metadata: file.metadata, to: path)
+            for command in commands {
+                try Self.expectRefused([command, path], naming: ["\(name).safetensors", tensors[last].0, "NaN"], in: dir)
+            }
+        }
+        let out = dir.path + "/embed"
+        let r = try CLI.run(["embed", "--method", "tsne", "--iterations", "0", "--early-iterations", "0", "--limit", "60",
+                             "--perplexity", "5", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json")))
+        #expect(metrics is [String: Any])
+    }
+}
