@@ -107,6 +107,36 @@ extension RunSettingsFile {
         }
     }
 
+    /// Whether `flag` (`--lr`, `--latent`, `--train-limit`) plausibly sets the setting at `key`
+    /// (`training.learningRate`, `model.latentSize`, `data.trainLimit`): the same name, a prefix or
+    /// suffix of it, or its initials.
+    static func flag(_ flag: String, names key: String) -> Bool {
+        let typed = flag.drop { $0 == "-" }.filter { $0 != "-" }.lowercased()
+        let field = String(key.split(separator: ".").last ?? "")
+        let name = field.lowercased()
+        let initials = String(field.enumerated().filter { $0.offset == 0 || $0.element.isUppercase }.map(\.element)).lowercased()
+        return !typed.isEmpty && (name == typed || name.hasPrefix(typed) || name.hasSuffix(typed) || initials == typed)
+    }
+
+    /// The settings where `run` differs from `flags` (every setting when `flags` is nil), with
+    /// the run's value as JSON, sorted by key.
+    static func differences(run: Self, flags: Self?) throws -> [(key: String, runValue: String)] {
+        func flatten(_ value: Any, _ prefix: String, into out: inout [String: String]) {
+            if let object = value as? [String: Any] {
+                for (key, child) in object { flatten(child, prefix.isEmpty ? key : prefix + "." + key, into: &out) }
+            } else if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) {
+                out[prefix] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var mine: [String: String] = [:], theirs: [String: String] = [:]
+        flatten(try JSONSerialization.jsonObject(with: encoder.encode(run)), "", into: &mine)
+        if let flags { flatten(try JSONSerialization.jsonObject(with: encoder.encode(flags)), "", into: &theirs) }
+        return Set(mine.keys).union(theirs.keys).sorted().filter { mine[$0] != theirs[$0] }
+            .map { (key: $0, runValue: mine[$0] ?? "none") }
+    }
+
     /// What a decoding error means, in a few words with the JSON path.
     static func reason(_ error: DecodingError) -> String {
         func at(_ path: [CodingKey]) -> String { path.isEmpty ? "" : " at " + path.map(\.stringValue).joined(separator: ".") }
@@ -121,16 +151,20 @@ extension RunSettingsFile {
     /// The settings of a fresh run (`fresh`, written to a new folder at `out`) or of the run saved
     /// in `resume` (its own settings win: they are what its checkpoint was made with).
     ///
+    /// `givenFlags` are the setting flags the user typed (`--hidden`, `--lr`, …). With `resume`,
+    /// flags that describe a run other than the saved one are refused, naming the flags and the
+    /// run's values; flags that agree with it are harmless.
+    ///
     /// In a data-parallel run rank 0 does this; the other ranks get a scratch folder and, when
     /// resuming, rank 0's settings (they need not see the run folder).
     public static func start(fresh: @autoclosure () throws -> Self, out: String?, resume: String?,
-                             name: String) throws -> (settings: Self, folder: RunFolder) {
+                             name: String, givenFlags: [String] = []) throws -> (settings: Self, folder: RunFolder) {
         let communicator = DataParallel.communicator
-        guard communicator.size > 1 else { return try startHere(fresh: try fresh(), out: out, resume: resume, name: name) }
+        guard communicator.size > 1 else { return try startHere(fresh: try fresh(), out: out, resume: resume, name: name, givenFlags: givenFlags) }
         if communicator.isPrimary {
             let started: (settings: Self, folder: RunFolder), message: [UInt8]
             do {
-                started = try startHere(fresh: try fresh(), out: out, resume: resume, name: name)
+                started = try startHere(fresh: try fresh(), out: out, resume: resume, name: name, givenFlags: givenFlags)
                 message = Array(try JSONEncoder().encode(started.settings))
             } catch {
                 _ = communicator.broadcast([], root: 0)  // tells the other ranks to stop
@@ -149,9 +183,24 @@ extension RunSettingsFile {
 
     /// `start` in this process alone.
     private static func startHere(fresh: @autoclosure () throws -> Self, out: String?, resume: String?,
-                                  name: String) throws -> (settings: Self, folder: RunFolder) {
+                                  name: String, givenFlags: [String]) throws -> (settings: Self, folder: RunFolder) {
         if let resume {
             let settings = try read(runDirectory: resume)
+            if !givenFlags.isEmpty {
+                let all = try differences(run: settings, flags: try fresh())
+                // Only the settings the typed flags name count (a flag that agrees with the run is
+                // harmless, and the defaults of flags not typed are no conflict); a flag that
+                // names no setting makes every difference count.
+                let keys = try differences(run: settings, flags: nil).map(\.key)
+                let everyFlagNamesASetting = givenFlags.allSatisfy { flag in keys.contains { Self.flag(flag, names: $0) } }
+                let conflicts = everyFlagNamesASetting
+                    ? all.filter { difference in givenFlags.contains { Self.flag($0, names: difference.key) } } : all
+                if !conflicts.isEmpty {
+                    throw ExperimentError("\(givenFlags.joined(separator: ", ")): the run in \(resume) was made with "
+                        + conflicts.prefix(4).map { "\($0.key) = \($0.runValue)" }.joined(separator: ", ")
+                        + "; --resume continues with the run's own settings (drop the flag, or start a new run with --out)")
+                }
+            }
             return (settings, try RunFolder(resume, name: name))
         }
         let settings = try fresh()

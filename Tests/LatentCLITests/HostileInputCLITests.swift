@@ -206,3 +206,66 @@ extension HostileInputCLITests {
         #expect(metrics is [String: Any])
     }
 }
+
+extension HostileInputCLITests {
+    /// A finished one-epoch run of `latent train model` (tiny and quick) in `dir/name`.
+    static func tinyRun(_ model: [String], in dir: URL, name: String = "run") throws -> String {
+        let path = dir.path + "/" + name
+        let r = try CLI.run(["train"] + model + ["--train-limit", "256", "--test-limit", "64", "--epochs", "1",
+                                                 "--batch-size", "64", "--quiet", "--out", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        return path
+    }
+
+    /// Expects `latent arguments…` to fail in one line naming each of `naming`, leaving the run's
+    /// model file as it was.
+    static func expectResumeRefused(_ arguments: [String], run: String, naming: [String],
+                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors"))
+        let r = try CLI.run(arguments, timeout: 120)
+        #expect(r.status != 0, "\(arguments) should fail", sourceLocation: sourceLocation)
+        // Progress lines may precede it; the refusal is one line.
+        let lines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(lines.count == 1, "\(arguments): \(r.stderr)", sourceLocation: sourceLocation)
+        for name in naming { #expect(lines.first?.contains(name) == true && r.stderr.contains(name), "\(arguments): '\(name)' not in \(r.stderr)", sourceLocation: sourceLocation) }
+        let after = try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors"))
+        #expect(before == after, "\(arguments) changed the run's model", sourceLocation: sourceLocation)
+    }
+
+    // Class 6: --resume with flags that contradict the run is refused, naming the flag and the
+    // run's value; the same flags as the run's are accepted.
+    @Test func resumeRefusesConflictingFlags() throws {
+        let dir = try temporaryDirectory("hostile-resume-flags")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let classifier = try Self.tinyRun(["classifier", "--hidden", "8"], in: dir)
+        for (flags, naming) in [(["--hidden", "16"], ["--hidden", "[8]"]), (["--lr", "0.5"], ["--lr", "0.001"]),
+                                (["--epochs", "3"], ["--epochs", "epochs = 1"]),
+                                (["--data", dir.path], ["--data", "data"])] {
+            try Self.expectResumeRefused(["train", "classifier", "--resume", classifier] + flags, run: classifier, naming: naming)
+        }
+        let vae = try Self.tinyRun(["vae", "--hidden", "8", "--latent", "2", "--iwae-samples", "0"], in: dir, name: "vae")
+        try Self.expectResumeRefused(["train", "vae", "--resume", vae, "--latent", "4"], run: vae, naming: ["--latent", "latentSize = 2"])
+        // The run's own flags, repeated, are no conflict.
+        let same = try CLI.run(["train", "classifier", "--resume", classifier, "--hidden", "8", "--train-limit", "256",
+                                "--test-limit", "64", "--epochs", "1", "--batch-size", "64", "--quiet"])
+        #expect(same.status == 0, "\(same.stderr)")
+    }
+
+    // Class 11: a checkpoint whose loop state is out of range is refused on resume, naming it.
+    @Test func resumeRefusesImpossibleLoopState() throws {
+        let dir = try temporaryDirectory("hostile-loop")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Self.tinyRun(["classifier", "--hidden", "8"], in: dir)
+        let checkpoint = run + "/checkpoint.safetensors"
+        let original = try SafeTensors.read(path: checkpoint)
+        let loop = try #require(original.metadata["latent.loop"])
+        for epochs in ["-5", "1000000000000000"] {
+            var metadata = original.metadata
+            metadata["latent.loop"] = loop.replacingOccurrences(of: #""completedEpochs":1"#, with: #""completedEpochs":\#(epochs)"#)
+            #expect(metadata["latent.loop"] != loop, "the loop state has no completedEpochs to change")
+            try SafeTensors.write(tensors: original.tensors.map { ($0.name, $0.tensor) }, metadata: metadata, to: checkpoint)
+            try Self.expectResumeRefused(["train", "classifier", "--resume", run], run: run,
+                                         naming: ["checkpoint.safetensors", epochs])
+        }
+    }
+}

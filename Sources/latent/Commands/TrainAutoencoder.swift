@@ -132,7 +132,8 @@ struct TrainAutoencoder: TrainingCommand {
         let (settings, folder) = try AutoencoderRunSettings.start(
             fresh: AutoencoderRunSettings(model: try modelConfig(), training: training.config(seed: compute.seed),
                                           data: dataOptions.source),
-            out: output.out, resume: output.resume, name: "autoencoder")
+            out: output.out, resume: output.resume, name: "autoencoder",
+            givenFlags: output.givenSettingFlags)
         let report = try AutoencoderExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
         print(summaryTable(report.summary))
     }

@@ -98,7 +98,8 @@ struct TrainClassifier: TrainingCommand {
         let (settings, folder) = try ClassifierRunSettings.start(
             fresh: ClassifierRunSettings(model: try modelConfig(), training: training.config(seed: compute.seed),
                                          data: dataOptions.source, labels: labels, adversarial: adversarialTraining()),
-            out: output.out, resume: output.resume, name: "classifier")
+            out: output.out, resume: output.resume, name: "classifier",
+            givenFlags: output.givenSettingFlags)
         let report = try ClassifierExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
         print(summaryTable(report.summary))
     }

@@ -130,7 +130,8 @@ struct TrainGAN: TrainingCommand {
         let (settings, folder) = try GANRunSettings.start(
             fresh: GANRunSettings(model: modelConfig(seed: compute.seed), training: trainingConfig(seed: compute.seed),
                                   data: dataOptions.source, classifier: classifier, evalSamples: evalSamples),
-            out: output.out, resume: output.resume, name: "gan")
+            out: output.out, resume: output.resume, name: "gan",
+            givenFlags: output.givenSettingFlags)
         // A resumed run keeps its own settings; a --latent that contradicts them is a mistake, not an override.
         if let latent, latent != settings.model.latentSize {
             throw ExperimentError("\(folder.path): the run's generator takes \(settings.model.latentSize)-dimensional latent codes, --latent says \(latent)")

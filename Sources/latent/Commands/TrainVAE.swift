@@ -88,7 +88,8 @@ struct TrainVAE: TrainingCommand {
         let (settings, folder) = try VAERunSettings.start(
             fresh: VAERunSettings(model: modelConfig(seed: compute.seed), training: training.config(seed: compute.seed),
                                   data: dataOptions.source, iwaeSamples: iwaeSamples, iwaeLimit: iwaeLimit),
-            out: output.out, resume: output.resume, name: "vae")
+            out: output.out, resume: output.resume, name: "vae",
+            givenFlags: output.givenSettingFlags)
         let report = try VAEExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
         print(summaryTable(report.summary))
     }

@@ -65,6 +65,15 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Under mpirun: batch norm uses the statistics of the whole global batch (default: each rank's shard, as PyTorch DDP).")
     var syncBatchNorm = false
 
+    /// The flags typed on the command line that describe the run (all but those saying how to
+    /// run it): with --resume, they must agree with the run's saved settings.
+    var givenSettingFlags: [String] {
+        let howToRun: Set = ["--resume", "--quiet", "--threads", "--distributed", "--sync-batch-norm"]
+        let flags = CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") }
+            .map { String($0.prefix { $0 != "=" }) }
+        return flags.filter { !howToRun.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+    }
+
     func validate() throws {
         if resume != nil && out != nil { throw ValidationError("--resume continues in its own folder; do not pass --out with it.") }
     }
