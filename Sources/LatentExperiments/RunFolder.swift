@@ -67,6 +67,7 @@ public struct RunFolder: Sendable {
     /// only their `run.json` (and the folder, if this process made it). A run that failed later
     /// keeps its files: a checkpoint there can be resumed.
     public static func removeFailedFreshRuns() {
+        releaseLocks()
         let fm = FileManager.default
         for run in fresh {
             guard let contents = try? fm.contentsOfDirectory(atPath: run.path), contents == ["run.json"] else { continue }
@@ -78,6 +79,46 @@ public struct RunFolder: Sendable {
 
     /// Notes a fresh run's folder for `removeFailedFreshRuns`.
     static func noteFresh(_ path: String, created: Bool) { fresh.append((path, created)) }
+
+    nonisolated(unsafe) private static var locks: [String] = []
+
+    /// The file that says which process owns a run folder.
+    public static let lockName = ".lock"
+
+    /// Makes this process the only writer of the run in `path`: creates `path/.lock` holding this
+    /// process's id. A lock held by a live process is an error naming it; one left by a process
+    /// that no longer exists (killed) is taken over. `releaseLocks` removes it at exit.
+    public func lock() throws {
+        let lockPath = file(Self.lockName)
+        let me = ProcessInfo.processInfo.processIdentifier
+        for _ in 0..<2 {
+            let fd = open(lockPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            if fd >= 0 {
+                let text = "\(me)\n"
+                _ = text.withCString { write(fd, $0, strlen($0)) }
+                close(fd)
+                Self.locks.append(lockPath)
+                return
+            }
+            guard errno == EEXIST else {
+                throw ExperimentError("\(lockPath): cannot lock the run folder: \(String(cString: strerror(errno)))")
+            }
+            let owner = (try? String(contentsOfFile: lockPath, encoding: .utf8))
+                .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if let owner, owner > 0, owner != me, kill(owner, 0) == 0 || errno == EPERM {
+                throw ExperimentError("\(path): in use by another run (process \(owner), see \(Self.lockName)); wait for it to end, or choose another --out")
+            }
+            // Left by a dead process (or unreadable): take it over.
+            try? FileManager.default.removeItem(atPath: lockPath)
+        }
+        throw ExperimentError("\(lockPath): another process took the run folder while this one started")
+    }
+
+    /// Removes the locks this process holds (at every exit, normal or not).
+    public static func releaseLocks() {
+        for path in locks { try? FileManager.default.removeItem(atPath: path) }
+        locks = []
+    }
 }
 
 /// Settings saved as `run.json` in a run folder, so a run can be resumed from the folder alone.
@@ -186,6 +227,8 @@ extension RunSettingsFile {
                                   name: String, givenFlags: [String]) throws -> (settings: Self, folder: RunFolder) {
         if let resume {
             let settings = try read(runDirectory: resume)
+            let folder = try RunFolder(resume, name: name)
+            try folder.lock()
             if !givenFlags.isEmpty {
                 let all = try differences(run: settings, flags: try fresh())
                 // Only the settings the typed flags name count (a flag that agrees with the run is
@@ -201,12 +244,19 @@ extension RunSettingsFile {
                         + "; --resume continues with the run's own settings (drop the flag, or start a new run with --out)")
                 }
             }
-            return (settings, try RunFolder(resume, name: name))
+            return (settings, folder)
         }
         let settings = try fresh()
         let existed = out.map { FileManager.default.fileExists(atPath: $0) } ?? false
+        // A fresh run never writes over another run's files: its model, or a checkpoint that
+        // --resume would then mix with this run's settings.
+        if let out, let held = ["model.safetensors", "checkpoint.safetensors", "run.json"]
+            .first(where: { FileManager.default.fileExists(atPath: out + "/" + $0) }) {
+            throw ExperimentError("\(out): already holds a run (\(held)); continue it with --resume \(out), or choose another --out")
+        }
         let folder = try RunFolder(out, name: name)
         RunFolder.noteFresh(folder.path, created: !existed)
+        try folder.lock()
         try settings.write(to: folder)
         return (settings, folder)
     }

@@ -269,3 +269,30 @@ extension HostileInputCLITests {
         }
     }
 }
+
+extension HostileInputCLITests {
+    // Class 5: a run folder has one owner. A fresh run into a folder holding a run is refused (it
+    // overwrote the model silently); a folder locked by a live process is refused, naming it; a
+    // lock left by a dead process is taken over, and released at the end.
+    @Test func runFolderHasOneOwner() throws {
+        let dir = try temporaryDirectory("hostile-owner")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Self.tinyRun(["classifier", "--hidden", "8"], in: dir)
+        #expect(!FileManager.default.fileExists(atPath: run + "/.lock"), "a finished run kept its lock")
+        try Self.expectResumeRefused(["train", "classifier", "--hidden", "8", "--epochs", "1", "--out", run], run: run,
+                                     naming: [run, "already holds a run", "--resume"])
+        // A live owner: this test process.
+        let me = ProcessInfo.processInfo.processIdentifier
+        try "\(me)\n".write(toFile: run + "/.lock", atomically: true, encoding: .utf8)
+        try Self.expectResumeRefused(["train", "classifier", "--resume", run], run: run, naming: ["in use", "process \(me)"])
+        // A dead owner: a process that has exited.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        try "\(gone.processIdentifier)\n".write(toFile: run + "/.lock", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["train", "classifier", "--resume", run, "--quiet"])
+        #expect(r.status == 0, "a stale lock was not taken over: \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: run + "/.lock"), "the lock was not released")
+    }
+}
