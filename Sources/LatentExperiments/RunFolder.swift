@@ -18,8 +18,10 @@ public struct RunFolder: Sendable {
             f.dateFormat = "yyyyMMdd-HHmmss"
             chosen = "runs/\(name)-\(f.string(from: Date()))"
         }
+        let existed = FileManager.default.fileExists(atPath: chosen)
         do {
             try FileManager.default.createDirectory(atPath: chosen, withIntermediateDirectories: true)
+            if !existed { Self.created.append(chosen) }
         } catch {
             throw ExperimentError("\(chosen): cannot create output directory: \(error.localizedDescription)")
         }
@@ -63,12 +65,20 @@ public struct RunFolder: Sendable {
 
     nonisolated(unsafe) private static var fresh: [(path: String, created: Bool)] = []
 
+    /// Every folder this process created, for `removeFailedFreshRuns`.
+    nonisolated(unsafe) private static var created: [String] = []
+
     /// After a failure: removes what fresh runs of this process wrote before failing, when that is
     /// only their `run.json` (and the folder, if this process made it). A run that failed later
     /// keeps its files: a checkpoint there can be resumed.
     public static func removeFailedFreshRuns() {
         releaseLocks()
         let fm = FileManager.default
+        // Folders this process made and left empty (a command that failed before writing).
+        for path in created.reversed() where (try? fm.contentsOfDirectory(atPath: path))?.isEmpty == true {
+            try? fm.removeItem(atPath: path)
+        }
+        created = []
         for run in fresh {
             guard let contents = try? fm.contentsOfDirectory(atPath: run.path), contents == ["run.json"] else { continue }
             try? fm.removeItem(atPath: run.path + "/run.json")
@@ -98,6 +108,7 @@ public struct RunFolder: Sendable {
                 _ = text.withCString { write(fd, $0, strlen($0)) }
                 close(fd)
                 Self.locks.append(lockPath)
+                removeLeftoverTemporaries()
                 return
             }
             guard errno == EEXIST else {
@@ -112,6 +123,23 @@ public struct RunFolder: Sendable {
             try? FileManager.default.removeItem(atPath: lockPath)
         }
         throw ExperimentError("\(lockPath): another process took the run folder while this one started")
+    }
+
+    /// Removes the temporary files of atomic writes that a killed process left in the folder and
+    /// its subfolders (`.name.tmp-XXXXXX`, see `AtomicFile`). Only the folder's owner calls it, so
+    /// no other process is writing them.
+    func removeLeftoverTemporaries() {
+        let fm = FileManager.default
+        var folders = [path]
+        for name in (try? fm.contentsOfDirectory(atPath: path)) ?? [] {
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: file(name), isDirectory: &isDirectory), isDirectory.boolValue { folders.append(file(name)) }
+        }
+        for folder in folders {
+            for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where AtomicFile.isTemporaryName(name) {
+                try? fm.removeItem(atPath: folder + "/" + name)
+            }
+        }
     }
 
     /// Removes the locks this process holds (at every exit, normal or not).

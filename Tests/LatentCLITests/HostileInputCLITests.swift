@@ -296,3 +296,49 @@ extension HostileInputCLITests {
         #expect(!FileManager.default.fileExists(atPath: run + "/.lock"), "the lock was not released")
     }
 }
+
+extension HostileInputCLITests {
+    // Class 10: a run killed in its first epoch resumes (a checkpoint of the starting state is
+    // written before the first step) to the same model as an uninterrupted run; temporary files a
+    // killed write left in the run folder are removed by the next run that owns it.
+    @Test func runKilledInItsFirstEpochResumesAndLeftoversAreRemoved() throws {
+        let dir = try temporaryDirectory("hostile-kill")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let common = ["--hidden", "32", "--train-limit", "4000", "--test-limit", "64", "--epochs", "1", "--batch-size", "32",
+                      "--threads", "1", "--quiet"]
+        var r = try CLI.run(["train", "classifier", "--out", dir.path + "/full"] + common)
+        #expect(r.status == 0, "\(r.stderr)")
+        let killed = dir.path + "/killed"
+        try CLI.killAfterFirstCheckpoint(["train", "classifier", "--out", killed] + common,
+                                         checkpoint: killed + "/checkpoint.safetensors", epochs: 0)
+        let done = try #require(try CLI.completedEpochs(checkpoint: killed + "/checkpoint.safetensors"))
+        #expect(done == 0, "killed after \(done) epochs: the test proves nothing")
+        #expect(!FileManager.default.fileExists(atPath: killed + "/model.safetensors"))
+        // What a write killed midway leaves (AtomicFile's temporary name).
+        let leftover = killed + "/.checkpoint.safetensors.tmp-Ab12Cd"
+        try Data(repeating: 7, count: 100).write(to: URL(fileURLWithPath: leftover))
+        r = try CLI.run(["train", "classifier", "--resume", killed, "--threads", "1", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: leftover), "the leftover temporary file is still there")
+        let a = try SafeTensors.read(path: dir.path + "/full/model.safetensors")
+        let b = try SafeTensors.read(path: killed + "/model.safetensors")
+        #expect(a.names == b.names && !a.names.isEmpty)
+        for t in a.tensors { #expect(b[t.name]?.tensor == t.tensor, "\(t.name) differs after a kill in the first epoch") }
+    }
+
+    // Class 4: a corpus that is not UTF-8 is refused before training, naming the file and the word
+    // (it trained to the end, then failed to save "caf�" twice).
+    @Test func nonUTF8CorpusIsRefusedBeforeTraining() throws {
+        let dir = try temporaryDirectory("hostile-latin1")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // "café cafè" in Latin-1, repeated: both reach the default min-count of 5.
+        let latin1 = Data(Array(repeating: Array("the caf".utf8) + [0xE9] + Array(" caf".utf8) + [0xE8] + Array(" and more words\n".utf8),
+                                count: 50).flatMap { $0 })
+        let corpus = dir.appendingPathComponent("latin1.txt")
+        try latin1.write(to: corpus)
+        for model in ["sg", "glove"] {
+            try Self.expectRefused(["words", "train", corpus.path, "--model", model, "--epochs", "1", "--dim", "8"],
+                                   naming: ["latin1.txt", "UTF-8"], in: dir)
+        }
+    }
+}
