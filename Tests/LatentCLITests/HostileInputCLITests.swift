@@ -342,3 +342,33 @@ extension HostileInputCLITests {
         }
     }
 }
+
+extension HostileInputCLITests {
+    // Class 9: word vectors and human scores must be finite numbers; a learning rate that would
+    // overflow word2vec's updates is refused.
+    @Test func nonFiniteWordVectorsAndScoresAreRefused() throws {
+        let dir = try temporaryDirectory("hostile-vectors")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, bad) in [("nan", "nan"), ("inf", "inf"), ("huge", "1e39")] {
+            let path = dir.path + "/\(name).txt"
+            try "3 2\nking 0.5 0.1\nqueen 0.4 0.2\n\(name)word \(bad) 0.3\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try Self.expectRefused(["words", "similar", path, "king"], naming: ["\(name).txt", "line 4", bad], in: dir, out: false)
+        }
+        // The binary format: a NaN in the last row.
+        var binary = Array("2 2\n".utf8)
+        for (word, values) in [("king", [Float(0.5), 0.1]), ("queen", [0.4, .nan])] {
+            binary += Array("\(word) ".utf8) + values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init) } + [10]
+        }
+        let binaryPath = dir.path + "/nan.bin"
+        try Data(binary).write(to: URL(fileURLWithPath: binaryPath))
+        try Self.expectRefused(["words", "similar", binaryPath, "king"], naming: ["nan.bin", "queen"], in: dir, out: false)
+        // A human score of "nan".
+        let vectors = dir.path + "/good.txt"
+        try "3 2\nking 0.5 0.1\nqueen 0.4 0.2\nman 0.1 0.9\n".write(toFile: vectors, atomically: true, encoding: .utf8)
+        let pairs = dir.path + "/pairs.tsv"
+        try "king\tqueen\t8.5\nking\tman\tnan\nqueen\tman\t3\n".write(toFile: pairs, atomically: true, encoding: .utf8)
+        try Self.expectRefused(["words", "evaluate", vectors, "--similarity", pairs], naming: ["pairs.tsv", "line 2", "nan"],
+                               in: dir, out: false)
+        try Self.expectRefused(["words", "train", vectors, "--alpha", "1e30"], naming: ["--alpha"], in: dir)
+    }
+}
