@@ -23,16 +23,43 @@ public struct RunFolder: Sendable {
             try FileManager.default.createDirectory(atPath: chosen, withIntermediateDirectories: true)
             if !existed { Self.created.append(chosen) }
         } catch {
-            throw ExperimentError("\(chosen): cannot create output directory: \(error.localizedDescription)")
+            throw ExperimentError("\(chosen): cannot create output directory: \(Self.whyNotCreatable(chosen) ?? "\(error.localizedDescription)")")
         }
         self.path = chosen
+    }
+
+    /// Why `path` cannot be made a folder, in words: the first of its ancestors (or itself) that
+    /// exists but is not a folder, or a folder it may not write into.
+    static func whyNotCreatable(_ path: String) -> String? {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory) else {
+                let parent = String(prefix[..<(prefix.lastIndex(of: "/") ?? prefix.startIndex)])
+                return FileManager.default.isWritableFile(atPath: parent.isEmpty ? "/" : parent)
+                    ? nil : "no permission to write in \(parent.isEmpty ? "/" : parent)"
+            }
+            if !isDirectory.boolValue { return "\(prefix.hasPrefix("./") ? String(prefix.dropFirst(2)) : prefix) is a file, not a folder" }
+        }
+        return nil
     }
 
     /// A file in the folder.
     public func file(_ name: String) -> String { path + "/" + name }
 
-    /// A subfolder, created if missing.
-    public func subfolder(_ name: String) throws -> RunFolder { try RunFolder(path + "/" + name, name: name) }
+    /// A subfolder, created if missing. A symbolic link in its place is replaced by a real folder,
+    /// never followed: a run writes inside its own folder only (as file names' links are replaced
+    /// by atomic writes).
+    public func subfolder(_ name: String) throws -> RunFolder {
+        let sub = path + "/" + name
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: sub)) != nil {
+            do { try FileManager.default.removeItem(atPath: sub) } catch {
+                throw ExperimentError("\(sub): cannot replace the symbolic link with a folder: \(error.localizedDescription)")
+            }
+        }
+        return try RunFolder(sub, name: name)
+    }
 
     /// The user-facing model file.
     public var modelPath: String { file("model.safetensors") }

@@ -372,3 +372,68 @@ extension HostileInputCLITests {
         try Self.expectRefused(["words", "train", vectors, "--alpha", "1e30"], naming: ["--alpha"], in: dir)
     }
 }
+
+extension HostileInputCLITests {
+    // Weak messages met on the way: what a file is when it is not a model, a run folder given as
+    // a model, a pipe, an --out under a file, a negative --top, a directory link inside a run.
+    @Test func mistakenInputsAreNamed() throws {
+        let dir = try temporaryDirectory("hostile-names")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let png = dir.path + "/picture.safetensors"
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).write(to: URL(fileURLWithPath: png))
+        try Self.expectRefused(["evaluate", png], naming: ["picture.safetensors", "PNG image"], in: dir)
+        let run = dir.path + "/run"
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: run + "/model.safetensors"))
+        try Self.expectRefused(["evaluate", run], naming: [run + "/model.safetensors"], in: dir)
+        let fifo = dir.path + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        try Self.expectRefused(["evaluate", fifo], naming: ["pipe", "not a regular file"], in: dir)
+        let file = dir.path + "/plain"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let r = try CLI.run(["train", "classifier", "--out", file + "/run", "--epochs", "1", "--train-limit", "64", "--quiet"])
+        #expect(r.status != 0 && r.stderr.contains("plain is a file, not a folder"), "\(r.stderr)")
+        try Self.expectRefused(["words", "similar", file, "king", "--top", "-1"], naming: ["--top", "-1"], in: dir, out: false)
+        // A link where a run makes a subfolder is replaced, not followed.
+        let outside = dir.path + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: run + "/samples", withDestinationPath: outside)
+        let samples = try RunFolder(run, name: "run").subfolder("samples")
+        try Data("y".utf8).write(to: URL(fileURLWithPath: samples.file("a.png")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty, "the run wrote through the link")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: run + "/samples")) == nil)
+    }
+
+    // The property behind classes 2 and 3: every bounded flag of every command, given seeded random
+    // values beyond its range, is refused in one line naming it; given values within its range,
+    // it passes validation (the command then fails on its absent model, not on the flag).
+    @Test func boundedFlagsHoldAcrossAndBeyondTheirRanges() throws {
+        let dir = try temporaryDirectory("hostile-property")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.path + "/absent.safetensors"
+        let flags: [([String], String, ClosedRange<Int>)] = [
+            (["sample", model], "--count", 1...10_000), (["sample", model], "--columns", 1...100),
+            (["reconstruct", model], "--count", 1...10_000), (["conditional", model], "--count", 1...10_000),
+            (["arithmetic", model, "--from-class", "1", "--to-class", "2"], "--count", 1...1000),
+            (["interpolate", model], "--steps", 2...1000), (["interpolate", model], "--pairs", 1...100),
+            (["manifold", model], "--grid", 2...100), (["evaluate", model], "--threads", 1...1024),
+            (["words", "similar", model, "king"], "--top", 1...100_000),
+            (["words", "analogy", model, "a", "b", "c"], "--top", 1...100_000),
+        ]
+        var rng = RandomGenerator(seed: 15)
+        for (command, flag, range) in flags {
+            let beyond = [range.lowerBound - 1, range.upperBound + 1, Int.max, Int.min,
+                          Int.random(in: (range.upperBound + 1)...(range.upperBound * 1000), using: &rng)]
+            for value in beyond {
+                // "--flag=-5": a negative value is a value, not a missing one.
+                try Self.expectRefused(command + ["\(flag)=\(value)"], naming: [flag, String(value)], in: dir, out: false)
+            }
+            for value in [range.lowerBound, range.upperBound, Int.random(in: range, using: &rng)] {
+                let r = try CLI.run(command + ["\(flag)=\(value)"], timeout: 60)
+                #expect(r.status == 1 && r.stderr.contains("absent.safetensors") && !r.stderr.contains(flag + " must"),
+                        "\(command) \(flag) \(value): \(r.stderr)")
+            }
+        }
+    }
+}
+
