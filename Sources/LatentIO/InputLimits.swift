@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// Every bound Latent puts on what comes in from outside (model files, flags, the environment),
 /// in one place, so the documentation (`docs/limits.md`) and the checks cannot drift apart.
 ///
@@ -8,6 +10,10 @@ public enum InputLimits {
     /// is refused before anything is allocated if it implies more weights than this, or more than
     /// the file holds.
     public static let modelWeights = 1 << 28
+
+    /// Weights of a model trained from flags, at most (2²⁶ floats, 256 MB): training keeps the
+    /// weights, their gradients and two Adam moments, four times as much.
+    public static let trainedWeights = 1 << 26
 
     /// Images one command draws, reconstructs or interpolates at most (`--count`, `--steps`, …).
     public static let generatedImages = 10_000
@@ -37,8 +43,8 @@ public enum InputLimits {
     public static let neighbours = 100_000
 
     /// Threads of the BLAS and of Latent's own loops (`--threads`, `OMP_NUM_THREADS`): libgomp
-    /// crashed at 100,000 and reserved 1.47 GB at 20,000.
-    public static let threads = 1...1024
+    /// crashed at 100,000 and reserved 1.47 GB at 20,000 (see `Threads.maximum`).
+    public static let threads = 1...Threads.maximum
 
     /// Epochs of one training run.
     public static let epochs = 100_000

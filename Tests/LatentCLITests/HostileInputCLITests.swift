@@ -112,9 +112,24 @@ extension HostileInputCLITests {
             (["reconstruct", model, "--count", huge], "--count"),
             (["train", "classifier", "--threads", "100000"], "--threads"),
             (["train", "classifier", "--threads", "20000"], "--threads"),
+            // Widths in range whose products are not: the network's weights are bounded too.
+            (["train", "classifier", "--hidden", "65536,65536"], "weights"),
+            (["train", "classifier", "--arch", "conv", "--conv-channels", "65536,65536"], "weights"),
+            (["train", "vae", "--hidden", "65536", "--latent", "65536"], "weights"),
+            (["train", "gan", "--generator-hidden", "65536,65536"], "weights"),
+            (["train", "autoencoder", "--layers", "784,65536,65536", "--allow-overcomplete"], "weights"),
+            (["interpolate", model, "--steps", "1000", "--pairs", "100"], "--pairs"),
+            (["manifold", model, "--grid", "100", "--scale", "8"], "--scale"),
         ]
         for (arguments, flag) in cases {
             try Self.expectRefused(arguments, naming: [flag], in: dir)
+        }
+        // The environment: libgomp and OpenBLAS read their thread counts from it.
+        for (name, value) in [("OMP_NUM_THREADS", "100000"), ("OPENBLAS_NUM_THREADS", "0")] {
+            let r = try CLI.run(["train", "classifier", "--epochs", "1", "--out", dir.path + "/out"], environment: [name: value])
+            #expect(r.status != 0 && r.stderr.hasPrefix("Error: \(name)=") && r.stderr.split(separator: "\n").count == 1,
+                    "\(name)=\(value): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.path + "/out"))
         }
         // Commands without --out: a huge --top is refused before the vectors are read (it trapped
         // on arithmetic overflow in KeyedVectors.top).

@@ -40,6 +40,9 @@ struct Interpolate: ParsableCommand {
     func validate() throws {
         try FlagBounds.check("--steps", steps, in: 2...1000)
         try FlagBounds.check("--pairs", pairs, in: 1...100)
+        if let pairs, pairs * steps > InputLimits.generatedImages {
+            throw ValidationError("--pairs × --steps is \(pairs * steps) images; at most \(InputLimits.generatedImages).")
+        }
     }
 
     func run() throws {

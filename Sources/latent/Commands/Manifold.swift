@@ -48,6 +48,8 @@ struct Manifold: ParsableCommand {
         try FlagBounds.check("--grid", grid, in: 2...InputLimits.gridSide)
         if !(coverage > 0 && coverage < 1) { throw ValidationError("--coverage must be inside (0, 1), got \(coverage).") }
         if scale < 1 || scale > 8 { throw ValidationError("--scale must be between 1 and 8, got \(scale).") }
+        // manifold.png is grid × 28 × scale pixels on a side: 400 keeps it under 11,200 (≈ 500 MB).
+        if grid * scale > 400 { throw ValidationError("--grid × --scale is \(grid * scale); at most 400 (manifold.png would be too large).") }
         if let dims, dimensions == nil {
             throw ValidationError("--dims must be two different latent dimensions like 0,1, got '\(dims.defaultValueDescription)'.")
         }

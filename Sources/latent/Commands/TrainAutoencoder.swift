@@ -80,7 +80,7 @@ struct TrainAutoencoder: TrainingCommand {
         }
         try FlagBounds.checkWidths("--layers", layers)
         try FlagBounds.check("--code", code, in: FlagBounds.width)
-        do { _ = try modelConfig() } catch let error as ModelError { throw ValidationError(error.description + ".") }
+        do { try FlagBounds.checkWeights(Autoencoder.self, try modelConfig()) } catch let error as ModelError { throw ValidationError(error.description + ".") }
     }
 
     /// The model the flags describe (kind defaults, then overrides).

@@ -90,6 +90,15 @@ struct TrainClassifier: TrainingCommand {
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
         if let n = labels, n < 1 { throw ValidationError("--labels must be positive, got \(n).") }
         if (freezeEncoder || randomEncoder) && initFrom == nil { throw ValidationError("--freeze-encoder and --random-encoder need --init-from.") }
+        if initFrom == nil {
+            do {
+                switch try modelConfig() {
+                case .mlp(let config): try FlagBounds.checkWeights(Classifier.self, config)
+                case .conv(let config): try FlagBounds.checkWeights(ConvClassifier.self, config)
+                case .encoder: break
+                }
+            } catch let error as ModelError { throw ValidationError(error.description + ".") }
+        }
     }
 
     func run() throws {

@@ -96,6 +96,7 @@ struct TrainGAN: TrainingCommand {
         if batchSize % packSize != 0 { throw ValidationError("--batch-size \(batchSize) is not a multiple of --pack \(packSize).") }
         if evalSamples < 2 { throw ValidationError("--eval-samples must be at least 2, got \(evalSamples).") }
         do { try trainingConfig(seed: 1).validate() } catch { throw ValidationError(error.description + ".") }
+        do { try FlagBounds.checkWeights(GAN.self, modelConfig(seed: 1)) } catch let error as ModelError { throw ValidationError(error.description + ".") }
     }
 
     /// The networks the flags describe.

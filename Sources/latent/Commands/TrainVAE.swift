@@ -66,6 +66,7 @@ struct TrainVAE: TrainingCommand {
         try FlagBounds.check("--iwae-samples", iwaeSamples, in: 0...InputLimits.importanceSamples)
         if let n = iwaeLimit, n < 1 { throw ValidationError("--iwae-limit must be positive, got \(n).") }
         do { try modelConfig(seed: 1).validate() } catch { throw ValidationError(error.description + ".") }
+        try FlagBounds.checkWeights(VAE.self, modelConfig(seed: 1))
     }
 
     /// The model the flags describe.

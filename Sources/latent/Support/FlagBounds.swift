@@ -27,6 +27,15 @@ enum FlagBounds {
         }
     }
 
+    /// Refuses a network the flags make too large to train (`InputLimits.trainedWeights`): each
+    /// width may be in range while their products are not (`--hidden 65536,65536`).
+    static func checkWeights<M: SavedModel>(_ type: M.Type, _ config: M.Config) throws {
+        let weights = try M.minimumWeightCount(config)
+        if weights > InputLimits.trainedWeights {
+            throw ValidationError("the network these flags describe has \(weights == Int.max ? "more than \(Int.max)" : "at least \(weights)") weights; at most \(InputLimits.trainedWeights) can be trained.")
+        }
+    }
+
     /// Images one command may produce.
     static let images = 1...InputLimits.generatedImages
     /// Layer widths (`--latent`, `--code-size`, …).
