@@ -65,6 +65,21 @@ public struct ModelFile {
         self.path = path
     }
 
+    /// A model file already in memory (`path` names it in errors): a server's upload, a fuzzer's input.
+    public init(bytes: [UInt8], path: String) throws {
+        (kind, configJSON, tensors, metadata) = try Checkpoint.read(bytes: bytes, path: path)
+        self.path = path
+    }
+
+    /// A model file from its parts, as `init(path:)` would have read them.
+    public init(path: String, kind: String, configJSON: String, tensors: [String: Tensor], metadata: [String: String] = [:]) {
+        self.path = path
+        self.kind = kind
+        self.configJSON = configJSON
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
     /// Builds a `type` from the config and loads the weights (training-only tensors of a
     /// checkpoint, under `name/…`, are skipped).
     ///
