@@ -84,8 +84,9 @@ public struct ModelFile {
     /// checkpoint, under `name/…`, are skipped).
     ///
     /// The config is checked against the file before anything is allocated: the weights it
-    /// implies must fit both `InputLimits.modelWeights` and the values the file holds, so the
-    /// memory a model file can claim is bounded by its own size. Weights must be finite.
+    /// implies must fit `InputLimits.modelWeights` and at most twice the values the file holds
+    /// (plus 2²⁰), so the memory a model file can claim is bounded by its own size. Weights must
+    /// be finite.
     public func build<M: SavedModel>(_ type: M.Type) throws -> M {
         let config = try Checkpoint.config(M.Config.self, from: configJSON, path: path)
         let weights = tensors.filter { !$0.key.contains("/") }
@@ -99,7 +100,10 @@ public struct ModelFile {
         if needed > InputLimits.modelWeights {
             throw CheckpointError.badConfig(path, "it describes \(Checkpoint.withArticle(M.kind)) model of \(needed == Int.max ? "more than \(Int.max)" : "at least \(needed)") weights; at most \(InputLimits.modelWeights) are accepted")
         }
-        if needed > held {
+        // A file about the right size is built, so a mismatch names the tensor and both shapes;
+        // one far too small is refused here, so what a file can make us allocate stays within
+        // twice its own size (plus 4 MB).
+        if needed > InputLimits.sum(InputLimits.product(2, held), 1 << 20) {
             throw CheckpointError.mismatch(path, "its config describes at least \(needed) weights but the file holds \(held) values")
         }
         // A NaN or an infinity in a weight would flow into every picture and figure the model
