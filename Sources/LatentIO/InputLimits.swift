@@ -33,6 +33,11 @@ public enum InputLimits {
     /// Components of a mixture prior (`--components`).
     public static let mixtureComponents = 1_000
 
+    /// Components × latent dimensions × examples a mixture prior's density is evaluated on at once
+    /// (`--components` × `--latent` × the larger of `--batch-size` and `--iwae-samples`): the
+    /// density builds several tensors of that size: 1,000 × 1,024 × 128 took 7.6 GB, 2²⁴ took 1.7 GB.
+    public static let mixtureWork = 1 << 23
+
     /// Samples per example of an importance-weighted bound (`--iwae-samples`).
     public static let importanceSamples = 10_000
 

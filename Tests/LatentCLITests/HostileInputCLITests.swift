@@ -119,7 +119,8 @@ extension HostileInputCLITests {
             (["train", "gan", "--generator-hidden", "65536,65536"], "weights"),
             (["train", "autoencoder", "--layers", "784,65536,65536", "--allow-overcomplete"], "weights"),
             (["interpolate", model, "--steps", "1000", "--pairs", "100"], "--pairs"),
-            (["manifold", model, "--grid", "100", "--scale", "8"], "--scale"),
+            (["manifold", model, "--grid", "100", "--scale", "4"], "--scale"),
+            (["train", "vae", "--prior", "mog", "--components", "1000", "--latent", "1024"], "--components"),
         ]
         for (arguments, flag) in cases {
             try Self.expectRefused(arguments, naming: [flag], in: dir)

@@ -64,6 +64,13 @@ struct TrainVAE: TrainingCommand {
         try FlagBounds.check("--latent", latentSize, in: FlagBounds.width)
         try FlagBounds.check("--components", components, in: 1...InputLimits.mixtureComponents)
         try FlagBounds.check("--iwae-samples", iwaeSamples, in: 0...InputLimits.importanceSamples)
+        if prior == .mog {
+            let rows = max(training.batchSize, iwaeSamples)
+            let work = InputLimits.product(InputLimits.product(components, latentSize), rows)
+            if work > InputLimits.mixtureWork {
+                throw ValidationError("--components × --latent × \(rows == iwaeSamples ? "--iwae-samples" : "--batch-size") is \(work); at most \(InputLimits.mixtureWork) for a mixture prior.")
+            }
+        }
         if let n = iwaeLimit, n < 1 { throw ValidationError("--iwae-limit must be positive, got \(n).") }
         do { try modelConfig(seed: 1).validate() } catch { throw ValidationError(error.description + ".") }
         try FlagBounds.checkWeights(VAE.self, modelConfig(seed: 1))
