@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the LatentIO parsers (IDX, NPY, safetensors) with libFuzzer and AddressSanitizer.
+# Fuzzes the LatentIO parsers (IDX, NPY, safetensors), the model-file loaders, the word2vec
+# readers and the corpus tokenizer with libFuzzer and AddressSanitizer.
 #
 #   scripts/fuzz.sh [runs]        runs per target, default 100000
 #
@@ -27,7 +28,7 @@ for flag in $BLAS_CFLAGS; do CMODULES+=(-Xcc "$flag"); done
 echo "== building LatentTensor (instrumented)"
 swiftc "${SAN[@]}" "${CMODULES[@]}" -module-name LatentTensor -wmo -c \
     -emit-module -emit-module-path "$BIN/LatentTensor.swiftmodule" \
-    -o "$BIN/LatentTensor.o" Sources/LatentTensor/*.swift
+    -o "$BIN/LatentTensor.o" $(find Sources/LatentTensor -name '*.swift' | sort)
 
 # Seeds: the fixtures, plus hand-made IDX files (the repository ships no small raw IDX file).
 seed() {  # seed <target> <files…>
@@ -61,6 +62,48 @@ for target in IDX NPY SafeTensors; do
     echo "== running fuzz-$target for $RUNS runs (log: $log)"
     set +e
     "$BIN/fuzz-$target" "$OUT/corpus-$target" "${dict[@]}" -runs="$RUNS" -rss_limit_mb=2048 \
+        -max_len=16384 -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" > "$log" 2>&1
+    status=$?
+    set -e
+    execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
+    rss=$(grep -m1 'stat::peak_rss_mb' "$log" | awk '{print $2}')
+    crashes=$(find "$findings" -type f | wc -l)
+    [ -z "$execs" ] && execs="?" && rss="?"
+    SUMMARY+=("$(printf '%-12s execs %-9s findings %-3s peak RSS %s MB  exit %s' "$target" "$execs" "$crashes" "$rss" "$status")")
+    if [ "$status" -ne 0 ]; then
+        grep -E 'ERROR|Fatal error|SUMMARY|panic|==[0-9]+==' "$log" | head -20 || true
+    fi
+done
+
+# The model-file loaders (config and tensors together, every kind), the word2vec readers and the
+# corpus tokenizer call public APIs of the higher modules: those are built once as instrumented
+# modules of their own and each target links against them.
+module() {  # module <name> <source folder>
+    echo "== building $1 (instrumented)"
+    swiftc "${SAN[@]}" "${CMODULES[@]}" -I "$BIN" -module-name "$1" -wmo -c \
+        -emit-module -emit-module-path "$BIN/$1.swiftmodule" -o "$BIN/$1.o" $(find "$2" -name '*.swift' | sort)
+}
+printf 'module CLatentText {\n    header "%s/Sources/CLatentText/include/CLatentText.h"\n    export *\n}\n' "$ROOT" \
+    > "$BIN/module.modulemap"
+module LatentIO Sources/LatentIO
+module LatentNN Sources/LatentNN
+module LatentModels Sources/LatentModels
+module LatentText Sources/LatentText
+mkdir -p "$OUT/corpus-Word2Vec" "$OUT/corpus-Tokenizer" "$OUT/corpus-ModelFile"
+printf '\x002 3\nking 0.5 0.1 -2\nqueen 0.4 0.2 1e-3\n' > "$OUT/corpus-Word2Vec/text"
+printf '\x012 1\nking \x00\x00\x80\x3f\nqueen \x00\x00\x00\xc0\n' > "$OUT/corpus-Word2Vec/binary"
+printf '\x03The cat sat on the mat.\nThe caf\xe9 and the caf\xc3\xa9!\n' > "$OUT/corpus-Tokenizer/mixed"
+for target in ModelFile Word2Vec Tokenizer; do
+    echo "== building fuzz-$target"
+    swiftc "${SAN[@]}" "${CMODULES[@]}" -I "$BIN" -module-name "Fuzz$target" "fuzz/Fuzz$target.swift" \
+        "$BIN/LatentTensor.o" "$BIN/LatentIO.o" "$BIN/LatentNN.o" "$BIN/LatentModels.o" "$BIN/LatentText.o" \
+        $BLAS_LIBS -ldnnl -lgomp -lz -use-ld=lld -o "$BIN/fuzz-$target"
+    findings="$OUT/findings-$target"
+    mkdir -p "$findings"
+    log="$OUT/fuzz-$target.log"
+    echo "== running fuzz-$target for $RUNS runs (log: $log)"
+    set +e
+    FUZZ_SEED_DIR="$OUT/corpus-$target" "$BIN/fuzz-$target" "$OUT/corpus-$target" -runs="$RUNS" -rss_limit_mb=2048 \
         -max_len=16384 -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" > "$log" 2>&1
     status=$?
     set -e

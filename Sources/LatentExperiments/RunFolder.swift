@@ -18,19 +18,48 @@ public struct RunFolder: Sendable {
             f.dateFormat = "yyyyMMdd-HHmmss"
             chosen = "runs/\(name)-\(f.string(from: Date()))"
         }
+        let existed = FileManager.default.fileExists(atPath: chosen)
         do {
             try FileManager.default.createDirectory(atPath: chosen, withIntermediateDirectories: true)
+            if !existed { Self.created.append(chosen) }
         } catch {
-            throw ExperimentError("\(chosen): cannot create output directory: \(error.localizedDescription)")
+            throw ExperimentError("\(chosen): cannot create output directory: \(Self.whyNotCreatable(chosen) ?? "\(error.localizedDescription)")")
         }
         self.path = chosen
+    }
+
+    /// Why `path` cannot be made a folder, in words: the first of its ancestors (or itself) that
+    /// exists but is not a folder, or a folder it may not write into.
+    static func whyNotCreatable(_ path: String) -> String? {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory) else {
+                let parent = String(prefix[..<(prefix.lastIndex(of: "/") ?? prefix.startIndex)])
+                return FileManager.default.isWritableFile(atPath: parent.isEmpty ? "/" : parent)
+                    ? nil : "no permission to write in \(parent.isEmpty ? "/" : parent)"
+            }
+            if !isDirectory.boolValue { return "\(prefix.hasPrefix("./") ? String(prefix.dropFirst(2)) : prefix) is a file, not a folder" }
+        }
+        return nil
     }
 
     /// A file in the folder.
     public func file(_ name: String) -> String { path + "/" + name }
 
-    /// A subfolder, created if missing.
-    public func subfolder(_ name: String) throws -> RunFolder { try RunFolder(path + "/" + name, name: name) }
+    /// A subfolder, created if missing. A symbolic link in its place is replaced by a real folder,
+    /// never followed: a run writes inside its own folder only (as file names' links are replaced
+    /// by atomic writes).
+    public func subfolder(_ name: String) throws -> RunFolder {
+        let sub = path + "/" + name
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: sub)) != nil {
+            do { try FileManager.default.removeItem(atPath: sub) } catch {
+                throw ExperimentError("\(sub): cannot replace the symbolic link with a folder: \(error.localizedDescription)")
+            }
+        }
+        return try RunFolder(sub, name: name)
+    }
 
     /// The user-facing model file.
     public var modelPath: String { file("model.safetensors") }
@@ -63,11 +92,20 @@ public struct RunFolder: Sendable {
 
     nonisolated(unsafe) private static var fresh: [(path: String, created: Bool)] = []
 
+    /// Every folder this process created, for `removeFailedFreshRuns`.
+    nonisolated(unsafe) private static var created: [String] = []
+
     /// After a failure: removes what fresh runs of this process wrote before failing, when that is
     /// only their `run.json` (and the folder, if this process made it). A run that failed later
     /// keeps its files: a checkpoint there can be resumed.
     public static func removeFailedFreshRuns() {
+        releaseLocks()
         let fm = FileManager.default
+        // Folders this process made and left empty (a command that failed before writing).
+        for path in created.reversed() where (try? fm.contentsOfDirectory(atPath: path))?.isEmpty == true {
+            try? fm.removeItem(atPath: path)
+        }
+        created = []
         for run in fresh {
             guard let contents = try? fm.contentsOfDirectory(atPath: run.path), contents == ["run.json"] else { continue }
             try? fm.removeItem(atPath: run.path + "/run.json")
@@ -78,6 +116,64 @@ public struct RunFolder: Sendable {
 
     /// Notes a fresh run's folder for `removeFailedFreshRuns`.
     static func noteFresh(_ path: String, created: Bool) { fresh.append((path, created)) }
+
+    nonisolated(unsafe) private static var locks: [String] = []
+
+    /// The file that says which process owns a run folder.
+    public static let lockName = ".lock"
+
+    /// Makes this process the only writer of the run in `path`: creates `path/.lock` holding this
+    /// process's id. A lock held by a live process is an error naming it; one left by a process
+    /// that no longer exists (killed) is taken over. `releaseLocks` removes it at exit.
+    public func lock() throws {
+        let lockPath = file(Self.lockName)
+        let me = ProcessInfo.processInfo.processIdentifier
+        for _ in 0..<2 {
+            let fd = open(lockPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            if fd >= 0 {
+                let text = "\(me)\n"
+                _ = text.withCString { write(fd, $0, strlen($0)) }
+                close(fd)
+                Self.locks.append(lockPath)
+                removeLeftoverTemporaries()
+                return
+            }
+            guard errno == EEXIST else {
+                throw ExperimentError("\(lockPath): cannot lock the run folder: \(String(cString: strerror(errno)))")
+            }
+            let owner = (try? String(contentsOfFile: lockPath, encoding: .utf8))
+                .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if let owner, owner > 0, owner != me, kill(owner, 0) == 0 || errno == EPERM {
+                throw ExperimentError("\(path): in use by another run (process \(owner), see \(Self.lockName)); wait for it to end, or choose another --out")
+            }
+            // Left by a dead process (or unreadable): take it over.
+            try? FileManager.default.removeItem(atPath: lockPath)
+        }
+        throw ExperimentError("\(lockPath): another process took the run folder while this one started")
+    }
+
+    /// Removes the temporary files of atomic writes that a killed process left in the folder and
+    /// its subfolders (`.name.tmp-XXXXXX`, see `AtomicFile`). Only the folder's owner calls it, so
+    /// no other process is writing them.
+    func removeLeftoverTemporaries() {
+        let fm = FileManager.default
+        var folders = [path]
+        for name in (try? fm.contentsOfDirectory(atPath: path)) ?? [] {
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: file(name), isDirectory: &isDirectory), isDirectory.boolValue { folders.append(file(name)) }
+        }
+        for folder in folders {
+            for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where AtomicFile.isTemporaryName(name) {
+                try? fm.removeItem(atPath: folder + "/" + name)
+            }
+        }
+    }
+
+    /// Removes the locks this process holds (at every exit, normal or not).
+    public static func releaseLocks() {
+        for path in locks { try? FileManager.default.removeItem(atPath: path) }
+        locks = []
+    }
 }
 
 /// Settings saved as `run.json` in a run folder, so a run can be resumed from the folder alone.
@@ -107,6 +203,36 @@ extension RunSettingsFile {
         }
     }
 
+    /// Whether `flag` (`--lr`, `--latent`, `--train-limit`) plausibly sets the setting at `key`
+    /// (`training.learningRate`, `model.latentSize`, `data.trainLimit`): the same name, a prefix or
+    /// suffix of it, or its initials.
+    static func flag(_ flag: String, names key: String) -> Bool {
+        let typed = flag.drop { $0 == "-" }.filter { $0 != "-" }.lowercased()
+        let field = String(key.split(separator: ".").last ?? "")
+        let name = field.lowercased()
+        let initials = String(field.enumerated().filter { $0.offset == 0 || $0.element.isUppercase }.map(\.element)).lowercased()
+        return !typed.isEmpty && (name == typed || name.hasPrefix(typed) || name.hasSuffix(typed) || initials == typed)
+    }
+
+    /// The settings where `run` differs from `flags` (every setting when `flags` is nil), with
+    /// the run's value as JSON, sorted by key.
+    static func differences(run: Self, flags: Self?) throws -> [(key: String, runValue: String)] {
+        func flatten(_ value: Any, _ prefix: String, into out: inout [String: String]) {
+            if let object = value as? [String: Any] {
+                for (key, child) in object { flatten(child, prefix.isEmpty ? key : prefix + "." + key, into: &out) }
+            } else if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) {
+                out[prefix] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var mine: [String: String] = [:], theirs: [String: String] = [:]
+        flatten(try JSONSerialization.jsonObject(with: encoder.encode(run)), "", into: &mine)
+        if let flags { flatten(try JSONSerialization.jsonObject(with: encoder.encode(flags)), "", into: &theirs) }
+        return Set(mine.keys).union(theirs.keys).sorted().filter { mine[$0] != theirs[$0] }
+            .map { (key: $0, runValue: mine[$0] ?? "none") }
+    }
+
     /// What a decoding error means, in a few words with the JSON path.
     static func reason(_ error: DecodingError) -> String {
         func at(_ path: [CodingKey]) -> String { path.isEmpty ? "" : " at " + path.map(\.stringValue).joined(separator: ".") }
@@ -121,16 +247,20 @@ extension RunSettingsFile {
     /// The settings of a fresh run (`fresh`, written to a new folder at `out`) or of the run saved
     /// in `resume` (its own settings win: they are what its checkpoint was made with).
     ///
+    /// `givenFlags` are the setting flags the user typed (`--hidden`, `--lr`, …). With `resume`,
+    /// flags that describe a run other than the saved one are refused, naming the flags and the
+    /// run's values; flags that agree with it are harmless.
+    ///
     /// In a data-parallel run rank 0 does this; the other ranks get a scratch folder and, when
     /// resuming, rank 0's settings (they need not see the run folder).
     public static func start(fresh: @autoclosure () throws -> Self, out: String?, resume: String?,
-                             name: String) throws -> (settings: Self, folder: RunFolder) {
+                             name: String, givenFlags: [String] = []) throws -> (settings: Self, folder: RunFolder) {
         let communicator = DataParallel.communicator
-        guard communicator.size > 1 else { return try startHere(fresh: try fresh(), out: out, resume: resume, name: name) }
+        guard communicator.size > 1 else { return try startHere(fresh: try fresh(), out: out, resume: resume, name: name, givenFlags: givenFlags) }
         if communicator.isPrimary {
             let started: (settings: Self, folder: RunFolder), message: [UInt8]
             do {
-                started = try startHere(fresh: try fresh(), out: out, resume: resume, name: name)
+                started = try startHere(fresh: try fresh(), out: out, resume: resume, name: name, givenFlags: givenFlags)
                 message = Array(try JSONEncoder().encode(started.settings))
             } catch {
                 _ = communicator.broadcast([], root: 0)  // tells the other ranks to stop
@@ -149,15 +279,39 @@ extension RunSettingsFile {
 
     /// `start` in this process alone.
     private static func startHere(fresh: @autoclosure () throws -> Self, out: String?, resume: String?,
-                                  name: String) throws -> (settings: Self, folder: RunFolder) {
+                                  name: String, givenFlags: [String]) throws -> (settings: Self, folder: RunFolder) {
         if let resume {
             let settings = try read(runDirectory: resume)
-            return (settings, try RunFolder(resume, name: name))
+            let folder = try RunFolder(resume, name: name)
+            try folder.lock()
+            if !givenFlags.isEmpty {
+                let all = try differences(run: settings, flags: try fresh())
+                // Only the settings the typed flags name count (a flag that agrees with the run is
+                // harmless, and the defaults of flags not typed are no conflict); a flag that
+                // names no setting makes every difference count.
+                let keys = try differences(run: settings, flags: nil).map(\.key)
+                let everyFlagNamesASetting = givenFlags.allSatisfy { flag in keys.contains { Self.flag(flag, names: $0) } }
+                let conflicts = everyFlagNamesASetting
+                    ? all.filter { difference in givenFlags.contains { Self.flag($0, names: difference.key) } } : all
+                if !conflicts.isEmpty {
+                    throw ExperimentError("\(givenFlags.joined(separator: ", ")): the run in \(resume) was made with "
+                        + conflicts.prefix(4).map { "\($0.key) = \($0.runValue)" }.joined(separator: ", ")
+                        + "; --resume continues with the run's own settings (drop the flag, or start a new run with --out)")
+                }
+            }
+            return (settings, folder)
         }
         let settings = try fresh()
         let existed = out.map { FileManager.default.fileExists(atPath: $0) } ?? false
+        // A fresh run never writes over another run's files: its model, or a checkpoint that
+        // --resume would then mix with this run's settings.
+        if let out, let held = ["model.safetensors", "checkpoint.safetensors", "run.json"]
+            .first(where: { FileManager.default.fileExists(atPath: out + "/" + $0) }) {
+            throw ExperimentError("\(out): already holds a run (\(held)); continue it with --resume \(out), or choose another --out")
+        }
         let folder = try RunFolder(out, name: name)
         RunFolder.noteFresh(folder.path, created: !existed)
+        try folder.lock()
         try settings.write(to: folder)
         return (settings, folder)
     }

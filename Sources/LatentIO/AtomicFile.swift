@@ -63,6 +63,14 @@ public enum AtomicFile {
         }
     }
 
+    /// Whether `name` is one of the temporary names `write` uses (`.name.tmp-XXXXXX`): a file a
+    /// write killed midway left behind.
+    public static func isTemporaryName(_ name: String) -> Bool {
+        let suffix = name.suffix(6)
+        return name.hasPrefix(".") && name.count > 12 && name.dropLast(6).hasSuffix(".tmp-")
+            && suffix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
     /// Writes the UTF-8 bytes of `text` to `path` atomically.
     public static func write(_ text: String, to path: String) throws {
         try write(Array(text.utf8), to: path)

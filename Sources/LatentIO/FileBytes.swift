@@ -11,6 +11,7 @@ import Darwin
 public enum FileBytes {
     /// The bytes of the file at `path`. Refuses files above `limit` bytes before reading them.
     public static func read(_ path: String, limit: Int = Int.max) throws -> [UInt8] {
+        try requireRegularFile(path)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let e = errno
@@ -20,7 +21,6 @@ public enum FileBytes {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw LatentIOError.io(path, "cannot stat: \(errorText(errno))") }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw LatentIOError.io(path, "is a directory") }
         let size = Int(st.st_size)
         if size > limit { throw LatentIOError.tooLarge(path, "\(size) bytes exceeds the limit of \(limit)") }
         var bytes = [UInt8](repeating: 0, count: size)
@@ -38,6 +38,23 @@ public enum FileBytes {
         }
         if filled < size { bytes.removeLast(size - filled) }
         return bytes
+    }
+
+    /// Refuses, before opening it, what is not a regular file: a directory (a run folder is named
+    /// with the model file it holds), and a pipe or device (opening a FIFO blocks, and its size of
+    /// 0 would read as an empty file). A path that does not exist is left to `open` to report.
+    static func requireRegularFile(_ path: String) throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR:
+            let model = (path.hasSuffix("/") ? String(path.dropLast()) : path) + "/model.safetensors"
+            if exists(model) { throw LatentIOError.io(path, "is a run folder, not a file; give \(model)") }
+            throw LatentIOError.io(path, "is a directory, not a file")
+        default:
+            throw LatentIOError.io(path, "is not a regular file (a pipe, socket or device); give a file")
+        }
     }
 
     /// True when `path` names an existing regular file (or a link to one).

@@ -13,6 +13,9 @@ public enum MNIST {
         var prefix: String { self == .train ? "train" : "t10k" }
     }
 
+    /// Classes of every MNIST-format dataset; labels are checked against it.
+    public static let classCount = 10
+
     /// Loads one split from `directory`.
     ///
     /// Accepts `<prefix>-images-idx3-ubyte` and the dot variant `<prefix>-images.idx3-ubyte`, each
@@ -20,7 +23,7 @@ public enum MNIST {
     ///
     /// - Returns: `images` as a `[n, rows × cols]` tensor scaled to [0, 1] and the `n` labels.
     /// - Throws: `LatentIOError` naming the file: not found, not unsigned bytes of the right rank,
-    ///   or image and label counts that disagree.
+    ///   no images, a label outside 0..<10, or image and label counts that disagree.
     public static func load(directory: String, split: Split) throws -> (images: Tensor, labels: [Int]) {
         let imagesPath = try find(directory: directory, prefix: split.prefix, kind: "images", rank: 3)
         let labelsPath = try find(directory: directory, prefix: split.prefix, kind: "labels", rank: 1)
@@ -34,8 +37,19 @@ public enum MNIST {
             throw LatentIOError.unsupported(labelsPath, "MNIST labels must be unsigned bytes of rank 1, found \(labelsFile.dataType) of shape \(dimsText(labelsFile.shape))")
         }
         let n = images.shape[0]
+        // An empty split would train nothing and report a loss of 0; an image of no pixels cannot
+        // be drawn or fed to a model. Both are refused here, naming the file.
+        guard n >= 1 else { throw LatentIOError.invalidValue(imagesPath, "holds no images") }
+        guard images.shape[1] >= 1 && images.shape[2] >= 1 else {
+            throw LatentIOError.invalidValue(imagesPath, "images of \(images.shape[1])×\(images.shape[2]) pixels")
+        }
         guard labelsFile.shape[0] == n else {
             throw LatentIOError.shapeMismatch(labelsPath, "\(labelsFile.shape[0]) labels for the \(n) images in \(imagesPath)")
+        }
+        // Every MNIST-format dataset (MNIST, Fashion-MNIST, KMNIST) has 10 classes; a label outside
+        // them is refused here, for every command, not only by training.
+        if let bad = labelsFile.bytes.firstIndex(where: { $0 >= classCount }) {
+            throw LatentIOError.invalidValue(labelsPath, "label \(labelsFile.bytes[bad]) of image \(bad) is outside 0..<\(classCount)")
         }
         let pixels = images.shape[1] * images.shape[2]
         let tensor = images.tensor(scale: 1 / 255).reshaped([n, pixels])

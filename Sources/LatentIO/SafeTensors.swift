@@ -126,14 +126,21 @@ public enum SafeTensors {
         }
         var n: UInt64 = 0
         for k in 0..<8 { n |= UInt64(bytes[k]) << (8 * UInt64(k)) }
-        guard n <= UInt64(maxHeaderLength) else {
+        guard n <= UInt64(maxHeaderLength) && 8 + Int(n) <= bytes.count else {
+            // Files people mistake for models: say what they are rather than quote a header
+            // length (only once the bytes have failed as safetensors, so no valid file is refused).
+            for (magic, what) in [([0x89, 0x50, 0x4E, 0x47] as [UInt8], "a PNG image"), ([0x93, 0x4E, 0x55, 0x4D], "an .npy array"),
+                                  ([0x1F, 0x8B], "a gzip file"), ([0x50, 0x4B, 0x03, 0x04], "a zip archive (a PyTorch .pt file?)"),
+                                  ([0x80], "a Python pickle")] where bytes.starts(with: magic) {
+                throw LatentIOError.unsupported(path, "is \(what), not a safetensors file")
+            }
+            if n <= UInt64(maxHeaderLength) {
+                throw LatentIOError.truncated(path, what: "header length at offset 0 says \(n) bytes but only \(bytes.count - 8) follow",
+                                              expected: Int(n), got: bytes.count - 8)
+            }
             throw LatentIOError.corrupt(path, "header length \(n) at offset 0 exceeds the \(maxHeaderLength)-byte limit")
         }
         let headerLength = Int(n)
-        guard 8 + headerLength <= bytes.count else {
-            throw LatentIOError.truncated(path, what: "header length at offset 0 says \(headerLength) bytes but only \(bytes.count - 8) follow",
-                                          expected: headerLength, got: bytes.count - 8)
-        }
         let dataStart = 8 + headerLength
         let dataSize = bytes.count - dataStart
 

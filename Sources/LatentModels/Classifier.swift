@@ -1,3 +1,4 @@
+import LatentIO
 import LatentNN
 import LatentTensor
 
@@ -94,6 +95,11 @@ extension Classifier: LabelPredictor, SavedModel {
     public var inputSize: Int { config.inputSize }
     public static let kind = "classifier"
     public var summary: String { "MLP " + ([config.inputSize] + config.hidden + [config.classes]).map(String.init).joined(separator: "-") }
+
+    public static func minimumWeightCount(_ config: Config) throws -> Int {
+        try config.validate()
+        return InputLimits.denseWeights([config.inputSize] + config.hidden + [config.classes])
+    }
 }
 
 /// A hidden-layer nonlinearity, chosen by name in configs and on the command line.

@@ -1,3 +1,4 @@
+import LatentIO
 import LatentNN
 import LatentTensor
 
@@ -128,6 +129,14 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
     public var inputSize: Int { config.inputSize }
 
     public var summary: String { config.summary }
+
+    public static func minimumWeightCount(_ config: Config) throws -> Int {
+        try config.validate()
+        let kernel = config.kernelSize * config.kernelSize
+        let channels = [config.channels] + config.convolutions
+        let convolution = zip(channels, channels.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 * kernel }
+        return convolution + InputLimits.denseWeights([config.flatFeatures] + config.hidden + [config.classes])
+    }
 
     /// Logits `[N, classes]` of flat images `[N, channels × height × width]`.
     public func callAsFunction(_ input: Variable) -> Variable {

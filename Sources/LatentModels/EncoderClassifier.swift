@@ -1,3 +1,4 @@
+import LatentIO
 import LatentNN
 import LatentTensor
 
@@ -62,4 +63,12 @@ public final class EncoderClassifier: Module, LabelPredictor, SavedModel {
     }
 
     public func callAsFunction(_ input: Variable) -> Variable { head(encoder(input)) }
+
+    /// The encoder's weights (half an untied autoencoder's) and the head's.
+    public static func minimumWeightCount(_ config: Config) throws -> Int {
+        if config.classes < 2 { throw ModelError.invalidConfig("need at least 2 classes, got \(config.classes)") }
+        let autoencoder = try Autoencoder.minimumWeightCount(config.autoencoder)
+        let encoder = config.autoencoder.tiedWeights ? autoencoder : autoencoder / 2
+        return InputLimits.sum(encoder, InputLimits.product(config.autoencoder.codeWidth, config.classes))
+    }
 }

@@ -20,7 +20,12 @@ public enum ModelRegistry {
     /// Opens the model in `path`, whatever its kind.
     public static func load(_ path: String) throws -> any SavedModel {
         guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError.missingFile(path) }
-        let file = try ModelFile(path: path)
+        return try build(try ModelFile(path: path))
+    }
+
+    /// Builds the model in `file`, whatever its kind.
+    public static func build(_ file: ModelFile) throws -> any SavedModel {
+        let path = file.path
         guard let type = types.first(where: { $0.kind == file.kind }) else {
             throw CheckpointError.wrongKind(path, expected: "a model Latent knows (\(kinds.joined(separator: ", ")))", got: file.kind)
         }

@@ -22,6 +22,11 @@ public protocol SavedModel: Module {
     /// both shapes). The default loads the whole tree; models of several networks name the one
     /// at fault.
     func loadWeights(_ tensors: [String: Tensor], path: String) throws
+    /// How many weights a model of `config` has at least (saturating at `Int.max`), computed
+    /// without building it: a file whose tensors hold fewer values cannot fit the config, so a
+    /// hostile config is refused before it can ask for terabytes. Throws for a config that makes
+    /// no network.
+    static func minimumWeightCount(_ config: Config) throws -> Int
 }
 
 extension SavedModel {
@@ -60,11 +65,54 @@ public struct ModelFile {
         self.path = path
     }
 
+    /// A model file already in memory (`path` names it in errors): a server's upload, a fuzzer's input.
+    public init(bytes: [UInt8], path: String) throws {
+        (kind, configJSON, tensors, metadata) = try Checkpoint.read(bytes: bytes, path: path)
+        self.path = path
+    }
+
+    /// A model file from its parts, as `init(path:)` would have read them.
+    public init(path: String, kind: String, configJSON: String, tensors: [String: Tensor], metadata: [String: String] = [:]) {
+        self.path = path
+        self.kind = kind
+        self.configJSON = configJSON
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
     /// Builds a `type` from the config and loads the weights (training-only tensors of a
     /// checkpoint, under `name/…`, are skipped).
+    ///
+    /// The config is checked against the file before anything is allocated: the weights it
+    /// implies must fit `InputLimits.modelWeights` and at most twice the values the file holds
+    /// (plus 2²⁰), so the memory a model file can claim is bounded by its own size. Weights must
+    /// be finite.
     public func build<M: SavedModel>(_ type: M.Type) throws -> M {
-        let model = try M(try Checkpoint.config(M.Config.self, from: configJSON, path: path))
-        try model.loadWeights(tensors.filter { !$0.key.contains("/") }, path: path)
+        let config = try Checkpoint.config(M.Config.self, from: configJSON, path: path)
+        let weights = tensors.filter { !$0.key.contains("/") }
+        let needed: Int
+        do {
+            needed = try M.minimumWeightCount(config)
+        } catch {
+            throw CheckpointError.badConfig(path, "\(error)")
+        }
+        let held = weights.values.reduce(0) { $0 + $1.count }
+        if needed > InputLimits.modelWeights {
+            throw CheckpointError.badConfig(path, "it describes \(Checkpoint.withArticle(M.kind)) model of \(needed == Int.max ? "more than \(Int.max)" : "at least \(needed)") weights; at most \(InputLimits.modelWeights) are accepted")
+        }
+        // A file about the right size is built, so a mismatch names the tensor and both shapes;
+        // one far too small is refused here, so what a file can make us allocate stays within
+        // twice its own size (plus 4 MB).
+        if needed > InputLimits.sum(InputLimits.product(2, held), 1 << 20) {
+            throw CheckpointError.mismatch(path, "its config describes at least \(needed) weights but the file holds \(held) values")
+        }
+        // A NaN or an infinity in a weight would flow into every picture and figure the model
+        // makes; it is refused here, naming the tensor, instead of surfacing as NaN metrics.
+        if let bad = weights.keys.sorted().first(where: { !(weights[$0]?.isFinite ?? true) }) {
+            throw LatentIOError.invalidValue(path, "tensor '\(bad)' holds NaN or infinite values")
+        }
+        let model = try M(config)
+        try model.loadWeights(weights, path: path)
         model.eval()
         return model
     }

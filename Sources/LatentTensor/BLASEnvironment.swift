@@ -22,6 +22,17 @@ public enum BLASEnvironment {
 
     public static func prepare() {
         #if os(Linux)
+        // The libraries have read these already; a count they would choke on (libgomp crashed
+        // at 100,000 threads) is refused in one line before any of them starts a thread.
+        for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"] {
+            guard let raw = getenv(name).map({ String(cString: $0) }) else { continue }
+            let counts = raw.split(separator: ",", omittingEmptySubsequences: false).map { Int(String($0.filter { $0 != " " })) }
+            if counts.isEmpty || counts.contains(where: { count in count.map { !(1...Threads.maximum).contains($0) } ?? true }) {
+                let message = "Error: \(name)=\(raw.prefix(40)): thread counts must be in 1...\(Threads.maximum)\n"
+                _ = message.withCString { write(2, $0, strlen($0)) }
+                exit(64)
+            }
+        }
         var changed = false
         for (name, value) in defaults where getenv(name) == nil {
             setenv(name, value, 1)

@@ -13,6 +13,11 @@ import Glibc
 public enum Threads {
     private static let current = Atomic<Int>(defaultCount)
 
+    /// The most threads a run may use (`--threads`, `OMP_NUM_THREADS`, `OPENBLAS_NUM_THREADS`):
+    /// each costs OpenMP and OpenBLAS per-thread buffers; libgomp crashed at 100,000 and
+    /// reserved 1.47 GB at 20,000. `InputLimits.threads` is derived from it.
+    public static let maximum = 1024
+
     /// The number of cores this process may run on.
     public static var defaultCount: Int { Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 

@@ -168,6 +168,7 @@ extension KeyedVectors {
             guard f.count >= 3, let score = Double(f[2]) else {
                 throw LatentIOError.corrupt(path, "line \(n + 1): expected 'word1<TAB>word2<TAB>score'")
             }
+            guard score.isFinite else { throw LatentIOError.invalidValue(path, "line \(n + 1): the score '\(f[2])' is not a finite number") }
             guard let a = index[f[0].lowercased()], let b = index[f[1].lowercased()], a < limit, b < limit else {
                 skipped += 1
                 continue

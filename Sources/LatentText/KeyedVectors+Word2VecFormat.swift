@@ -102,6 +102,9 @@ extension KeyedVectors {
                     row[k] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: p + 4 * k, as: UInt32.self)))
                 }
             }
+            if let k = row.firstIndex(where: { !$0.isFinite }) {
+                throw LatentIOError.invalidValue(path, "row \(r + 1) ('\(word.prefix(40))'), value \(k + 1): \(row[k]); word vectors must be finite")
+            }
             p += 4 * dim
             add(word, row[...])
         }
@@ -150,6 +153,11 @@ extension KeyedVectors {
                     }
                     guard let value else {
                         throw LatentIOError.corrupt(path, "line \(line): '\(String(decoding: bytes[s..<q], as: UTF8.self).prefix(30))' is not a number")
+                    }
+                    // "nan", "inf" and values beyond Float's range (1e39 reads as infinity) would
+                    // rank first or poison every cosine.
+                    guard value.isFinite else {
+                        throw LatentIOError.invalidValue(path, "line \(line): '\(String(decoding: bytes[s..<q], as: UTF8.self).prefix(30))' is not a finite float32")
                     }
                     row[k] = value
                     k += 1

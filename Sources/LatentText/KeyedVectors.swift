@@ -115,7 +115,8 @@ public struct KeyedVectors: Sendable {
     /// The `topN` highest scores, skipping `exclude`, best first.
     static func top(_ scores: [Float], _ topN: Int, excluding exclude: Set<Int>, words: [String]) -> [Neighbor] {
         var best: [(Int, Float)] = []
-        best.reserveCapacity(topN + 1)
+        // Never more than there are scores: `topN` may come from a user and be huge.
+        best.reserveCapacity(min(topN, scores.count) + 1)
         for (i, s) in scores.enumerated() where !exclude.contains(i) {
             if best.count == topN, let last = best.last, s <= last.1 { continue }
             var at = best.count

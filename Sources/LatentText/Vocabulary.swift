@@ -79,6 +79,11 @@ public struct Vocabulary: Sendable {
         // Most frequent first; ids (first appearance) break ties so the order is reproducible.
         kept.sort { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
         if let m = maxVocab, kept.count > m { kept.removeLast(kept.count - m) }
+        // Checked before training, not when the vectors are saved: two words of another encoding
+        // (Latin-1 "café" and "cafè") repair to the same string and could not both be written.
+        if let bad = kept.first(where: { !scan.isValidUTF8($0) }) {
+            throw LatentTextError.invalidCorpus("\(path): the word '\(scan.key(bad))' is not valid UTF-8; the corpus must be UTF-8 text (convert it, e.g. iconv -f latin1 -t utf-8)")
+        }
         return (Vocabulary(words: kept.map { scan.key($0) }, counts: kept.map { counts[$0] }, corpusWords: total,
                            tokenizer: tokenizer), kept)
     }

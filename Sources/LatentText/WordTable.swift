@@ -105,6 +105,11 @@ final class WordTable: @unchecked Sendable {
         return w.withUTF8 { find($0) }
     }
 
+    /// Whether the key with id `id` is valid UTF-8 (`key` would have to repair it otherwise).
+    func isValidUTF8(_ id: Int) -> Bool {
+        String(validating: UnsafeBufferPointer(start: arena + starts[id], count: Int(lengths[id])), as: UTF8.self) != nil
+    }
+
     /// The key with id `id`, decoded as UTF-8 (invalid sequences are repaired).
     func key(_ id: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: arena + starts[id], count: Int(lengths[id])), as: UTF8.self)

@@ -86,10 +86,11 @@ struct CLI {
                       stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
-    /// Starts `latent arguments…`, waits until `checkpoint` exists (it is written atomically,
-    /// so existence means a complete epoch), then kills the process with SIGKILL.
-    /// With `killChildren`, the process's children are killed instead (the ranks of mpirun).
-    static func killAfterFirstCheckpoint(_ arguments: [String], checkpoint: String, executable: URL? = nil,
+    /// Starts `latent arguments…`, waits until `checkpoint` records at least `epochs` finished
+    /// epochs (it is written atomically: before the first epoch, then after each), then kills the
+    /// process with SIGKILL. With `killChildren`, the process's children are killed instead (the
+    /// ranks of mpirun).
+    static func killAfterFirstCheckpoint(_ arguments: [String], checkpoint: String, epochs: Int = 1, executable: URL? = nil,
                                          killChildren: Bool = false) throws {
         guard let binary else { throw CLIMissing() }
         let process = Process()
@@ -99,7 +100,11 @@ struct CLI {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        while !FileManager.default.fileExists(atPath: checkpoint) && process.isRunning { usleep(2000) }
+        func reached() -> Bool {
+            guard FileManager.default.fileExists(atPath: checkpoint) else { return false }
+            return epochs == 0 || ((try? completedEpochs(checkpoint: checkpoint)) ?? nil).map { $0 >= epochs } ?? false
+        }
+        while !reached() && process.isRunning { usleep(epochs == 0 ? 2000 : 20_000) }
         if killChildren {
             // The launched ranks, not the launcher: mpirun started from a test may have SIGTERM
             // blocked, and a SIGKILLed mpirun would leave its ranks running.

@@ -21,8 +21,11 @@ import Testing
         gan.dataSize = 4
         gan.generatorHidden = [5]
         gan.discriminatorHidden = [5]
+        var conv = ConvClassifier.Config()
+        (conv.height, conv.width, conv.convolutions, conv.hidden, conv.classes) = (4, 4, [2], [3], 3)
         let models: [any SavedModel] = [
             try Classifier(Classifier.Config(inputSize: 16, hidden: [8], classes: 3)),
+            try ConvClassifier(conv),
             try EncoderClassifier(EncoderClassifier.Config(autoencoder: autoencoder, classes: 3)),
             try Autoencoder(autoencoder),
             try VAE(VAE.Config(inputSize: 16, hidden: [8], latentSize: 2)),
@@ -68,7 +71,7 @@ import Testing
             return m.contains("autoencoder.safetensors") && m.contains("holds an autoencoder model") && m.contains("a vae or a gan")
         }
         #expect { try ModelRegistry.loadClassifier(dir + "/vae.safetensors") } throws: { error in
-            "\(error)".contains("a classifier or an encoder-classifier")
+            "\(error)".contains("a classifier, a conv-classifier or an encoder-classifier")
         }
         #expect { try Classifier.load(path: dir + "/gan.safetensors") } throws: { error in
             "\(error)".contains("holds a gan model, expected a classifier")

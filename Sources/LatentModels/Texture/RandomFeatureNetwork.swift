@@ -49,6 +49,12 @@ public final class RandomFeatureNetwork: Module, SavedModel, TextureFeatures {
     }
 
     public static let kind = "texture-features"
+
+    /// Weights of every scale's 3-channel filters and biases.
+    public static func minimumWeightCount(_ config: Config) throws -> Int {
+        try config.validate()
+        return config.channels.reduce(0) { $0 + $1 * (3 * config.kernelSize * config.kernelSize + 1) }
+    }
     public let config: Config
     /// One convolution per pyramid level.
     public let scales: [Conv2d]

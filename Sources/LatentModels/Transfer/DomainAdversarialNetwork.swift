@@ -1,3 +1,4 @@
+import LatentIO
 import LatentNN
 import LatentTensor
 
@@ -46,6 +47,14 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
     }
 
     public static let kind = "dann"
+
+    /// The network's weights and the domain classifier's.
+    public static func minimumWeightCount(_ config: Config) throws -> Int {
+        try config.validate()
+        let domain = InputLimits.denseWeights([config.network.flatFeatures] + config.domainHidden + [2])
+        let (total, overflow) = try ConvClassifier.minimumWeightCount(config.network).addingReportingOverflow(domain)
+        return overflow ? Int.max : total
+    }
 
     public let config: Config
     public let network: ConvClassifier

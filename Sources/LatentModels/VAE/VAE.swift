@@ -86,7 +86,9 @@ public final class VAE: Module, RandomStateful {
             if latentSize < 1 { throw .invalidConfig("latent size must be positive, got \(latentSize)") }
             if let h = hidden.first(where: { $0 < 1 }) { throw .invalidConfig("hidden layer sizes must be positive, got \(h)") }
             if network == .mlp && hidden.isEmpty { throw .invalidConfig("an MLP VAE needs at least one hidden layer") }
-            if network == .conv && (imageSide * imageSide != inputSize || imageSide % 4 != 0 || imageSide < 4) {
+            // Checked for overflow: a side read from a file must not trap.
+            let square = imageSide.multipliedReportingOverflow(by: imageSide)
+            if network == .conv && (square.overflow || square.partialValue != inputSize || imageSide % 4 != 0 || imageSide < 4) {
                 throw .invalidConfig("a conv VAE needs square images with a side divisible by 4, got \(inputSize) inputs and side \(imageSide)")
             }
             if !(beta >= 0) || !beta.isFinite { throw .invalidConfig("beta must be a finite number ≥ 0, got \(beta)") }

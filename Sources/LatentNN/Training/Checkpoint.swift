@@ -23,7 +23,12 @@ public enum Checkpoint {
 
     /// Reads the kind, config JSON and tensors of a checkpoint.
     public static func read(path: String) throws -> (kind: String, configJSON: String, tensors: [String: Tensor], metadata: [String: String]) {
-        let file = try SafeTensors.read(path: path)
+        try read(bytes: try SafeTensors.readBytes(path: path), path: path)
+    }
+
+    /// `read(path:)` of bytes already in memory (`path` names them in errors).
+    public static func read(bytes: [UInt8], path: String) throws -> (kind: String, configJSON: String, tensors: [String: Tensor], metadata: [String: String]) {
+        let file = try SafeTensors.parse(bytes: bytes, path: path)
         guard let kind = file.metadata[kindKey], let config = file.metadata[configKey] else {
             throw CheckpointError.notLatent(path)
         }

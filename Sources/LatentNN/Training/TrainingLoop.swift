@@ -165,6 +165,9 @@ public final class TrainingLoop {
             history.append(figures)
             try withoutGradients { try afterEpoch(0) }
         }
+        // A checkpoint of the starting state, so a run killed in its first epoch resumes (from the
+        // start of that epoch, with the same weights and random streams) instead of being lost.
+        if completedEpochs == 0 { try saveCheckpoint() }
         while completedEpochs < epochs {
             let epoch = completedEpochs + 1
             for m in modules { m.train() }

@@ -53,7 +53,7 @@ struct Arithmetic: ParsableCommand {
         if !scales.values.allSatisfy(\.isFinite) {
             throw ValidationError("--scales must be numbers separated by commas, got '\(scales.defaultValueDescription)'.")
         }
-        if count < 1 { throw ValidationError("--count must be positive, got \(count).") }
+        try FlagBounds.check("--count", count, in: 1...1000)
     }
 
     func run() throws {

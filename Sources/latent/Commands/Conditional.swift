@@ -37,7 +37,7 @@ struct Conditional: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if count < 1 { throw ValidationError("--count must be positive, got \(count).") }
+        try FlagBounds.check("--count", count, in: FlagBounds.images)
     }
 
     func run() throws {

@@ -38,8 +38,11 @@ struct Interpolate: ParsableCommand {
     var out: String?
 
     func validate() throws {
-        if steps < 2 { throw ValidationError("--steps must be at least 2, got \(steps).") }
-        if let pairs, pairs < 1 { throw ValidationError("--pairs must be positive, got \(pairs).") }
+        try FlagBounds.check("--steps", steps, in: 2...1000)
+        try FlagBounds.check("--pairs", pairs, in: 1...100)
+        if let pairs, pairs * steps > InputLimits.generatedImages {
+            throw ValidationError("--pairs × --steps is \(pairs * steps) images; at most \(InputLimits.generatedImages).")
+        }
     }
 
     func run() throws {

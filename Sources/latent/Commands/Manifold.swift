@@ -45,9 +45,12 @@ struct Manifold: ParsableCommand {
     var out: String?
 
     func validate() throws {
-        if grid < 2 { throw ValidationError("--grid must be at least 2, got \(grid).") }
+        try FlagBounds.check("--grid", grid, in: 2...InputLimits.gridSide)
         if !(coverage > 0 && coverage < 1) { throw ValidationError("--coverage must be inside (0, 1), got \(coverage).") }
         if scale < 1 || scale > 8 { throw ValidationError("--scale must be between 1 and 8, got \(scale).") }
+        // manifold.png is grid × 28 × scale pixels on a side; at 400 (11,200 pixels) the command
+        // peaked at 1.7 GB, at 300 it stays near 1 GB.
+        if grid * scale > 300 { throw ValidationError("--grid × --scale is \(grid * scale); at most 300 (manifold.png would be too large).") }
         if let dims, dimensions == nil {
             throw ValidationError("--dims must be two different latent dimensions like 0,1, got '\(dims.defaultValueDescription)'.")
         }

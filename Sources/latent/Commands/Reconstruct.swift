@@ -20,7 +20,7 @@ struct Reconstruct: ParsableCommand {
     var out: String?
 
     func validate() throws {
-        if count < 1 { throw ValidationError("--count must be positive, got \(count).") }
+        try FlagBounds.check("--count", count, in: FlagBounds.images)
     }
 
     func run() throws {

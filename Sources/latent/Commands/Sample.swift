@@ -38,8 +38,9 @@ struct Sample: ParsableCommand {
     var out: String?
 
     func validate() throws {
-        if count < 1 { throw ValidationError("--count must be positive, got \(count).") }
-        if let c = columns, c < 1 { throw ValidationError("--columns must be positive, got \(c).") }
+        try FlagBounds.check("--count", count, in: FlagBounds.images)
+        try FlagBounds.check("--columns", columns, in: 1...InputLimits.gridColumns)
+        try FlagBounds.check("--latent", latent, in: FlagBounds.width)
     }
 
     func run() throws {

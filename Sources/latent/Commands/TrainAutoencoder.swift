@@ -78,7 +78,9 @@ struct TrainAutoencoder: TrainingCommand {
         if let layers, layers.values.count < 2 || !layers.allPositive {
             throw ValidationError("--layers must be at least two positive integers separated by commas, got '\(layers.defaultValueDescription)'.")
         }
-        do { _ = try modelConfig() } catch let error as ModelError { throw ValidationError(error.description + ".") }
+        try FlagBounds.checkWidths("--layers", layers)
+        try FlagBounds.check("--code", code, in: FlagBounds.width)
+        do { try FlagBounds.checkWeights(Autoencoder.self, try modelConfig()) } catch let error as ModelError { throw ValidationError(error.description + ".") }
     }
 
     /// The model the flags describe (kind defaults, then overrides).
@@ -130,7 +132,8 @@ struct TrainAutoencoder: TrainingCommand {
         let (settings, folder) = try AutoencoderRunSettings.start(
             fresh: AutoencoderRunSettings(model: try modelConfig(), training: training.config(seed: compute.seed),
                                           data: dataOptions.source),
-            out: output.out, resume: output.resume, name: "autoencoder")
+            out: output.out, resume: output.resume, name: "autoencoder",
+            givenFlags: output.givenSettingFlags)
         let report = try AutoencoderExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
         print(summaryTable(report.summary))
     }

@@ -74,6 +74,7 @@ struct TrainClassifier: TrainingCommand {
 
     func validate() throws {
         if let hidden, !hidden.allPositive { throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden.defaultValueDescription)'.") }
+        try FlagBounds.checkWidths("--hidden", hidden)
         if !convChannels.allPositive { throw ValidationError("--conv-channels must be positive integers separated by commas, got '\(convChannels.defaultValueDescription)'.") }
         if arch == .conv && initFrom != nil { throw ValidationError("--arch conv builds a fresh network; with --init-from the model file decides the network (drop --arch).") }
         if adversarial == nil && (epsilon != nil || attackSteps != nil || attackStepSize != nil || adversarialWeight != nil) {
@@ -89,6 +90,15 @@ struct TrainClassifier: TrainingCommand {
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
         if let n = labels, n < 1 { throw ValidationError("--labels must be positive, got \(n).") }
         if (freezeEncoder || randomEncoder) && initFrom == nil { throw ValidationError("--freeze-encoder and --random-encoder need --init-from.") }
+        if initFrom == nil {
+            do {
+                switch try modelConfig() {
+                case .mlp(let config): try FlagBounds.checkWeights(Classifier.self, config)
+                case .conv(let config): try FlagBounds.checkWeights(ConvClassifier.self, config)
+                case .encoder, .convPretrained: break
+                }
+            } catch let error as ModelError { throw ValidationError(error.description + ".") }
+        }
     }
 
     func run() throws {
@@ -97,7 +107,8 @@ struct TrainClassifier: TrainingCommand {
         let (settings, folder) = try ClassifierRunSettings.start(
             fresh: ClassifierRunSettings(model: try modelConfig(), training: training.config(seed: compute.seed),
                                          data: dataOptions.source, labels: labels, adversarial: adversarialTraining()),
-            out: output.out, resume: output.resume, name: "classifier")
+            out: output.out, resume: output.resume, name: "classifier",
+            givenFlags: output.givenSettingFlags)
         let report = try ClassifierExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
         print(summaryTable(report.summary))
     }

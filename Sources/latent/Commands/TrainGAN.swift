@@ -85,13 +85,18 @@ struct TrainGAN: TrainingCommand {
     var evalSamples: Int = 10_000
 
     func validate() throws {
-        if let latent, latent < 1 { throw ValidationError("--latent must be positive, got \(latent).") }
+        try FlagBounds.check("--latent", latent, in: FlagBounds.width)
+        try FlagBounds.checkWidths("--generator-hidden", generatorHidden)
+        try FlagBounds.checkWidths("--discriminator-hidden", discriminatorHidden)
+        try FlagBounds.check("--epochs", epochs, in: 1...InputLimits.epochs)
+        try FlagBounds.check("--eval-samples", evalSamples, in: 2...100_000)
         if !generatorHidden.allPositive { throw ValidationError("--generator-hidden must be positive integers separated by commas, got '\(generatorHidden.defaultValueDescription)'.") }
         if !discriminatorHidden.allPositive { throw ValidationError("--discriminator-hidden must be positive integers separated by commas, got '\(discriminatorHidden.defaultValueDescription)'.") }
         if !(1...64).contains(packSize) { throw ValidationError("--pack must be between 1 and 64, got \(packSize).") }
         if batchSize % packSize != 0 { throw ValidationError("--batch-size \(batchSize) is not a multiple of --pack \(packSize).") }
         if evalSamples < 2 { throw ValidationError("--eval-samples must be at least 2, got \(evalSamples).") }
         do { try trainingConfig(seed: 1).validate() } catch { throw ValidationError(error.description + ".") }
+        do { try FlagBounds.checkWeights(GAN.self, modelConfig(seed: 1)) } catch let error as ModelError { throw ValidationError(error.description + ".") }
     }
 
     /// The networks the flags describe.
@@ -126,7 +131,8 @@ struct TrainGAN: TrainingCommand {
         let (settings, folder) = try GANRunSettings.start(
             fresh: GANRunSettings(model: modelConfig(seed: compute.seed), training: trainingConfig(seed: compute.seed),
                                   data: dataOptions.source, classifier: classifier, evalSamples: evalSamples),
-            out: output.out, resume: output.resume, name: "gan")
+            out: output.out, resume: output.resume, name: "gan",
+            givenFlags: output.givenSettingFlags)
         // A resumed run keeps its own settings; a --latent that contradicts them is a mistake, not an override.
         if let latent, latent != settings.model.latentSize {
             throw ExperimentError("\(folder.path): the run's generator takes \(settings.model.latentSize)-dimensional latent codes, --latent says \(latent)")

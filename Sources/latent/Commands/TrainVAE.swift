@@ -60,9 +60,20 @@ struct TrainVAE: TrainingCommand {
 
     func validate() throws {
         if !hidden.allPositive { throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden.defaultValueDescription)'.") }
-        if iwaeSamples < 0 { throw ValidationError("--iwae-samples must be ≥ 0, got \(iwaeSamples).") }
+        try FlagBounds.checkWidths("--hidden", hidden)
+        try FlagBounds.check("--latent", latentSize, in: FlagBounds.width)
+        try FlagBounds.check("--components", components, in: 1...InputLimits.mixtureComponents)
+        try FlagBounds.check("--iwae-samples", iwaeSamples, in: 0...InputLimits.importanceSamples)
+        if prior == .mog {
+            let rows = max(training.batchSize, iwaeSamples)
+            let work = InputLimits.product(InputLimits.product(components, latentSize), rows)
+            if work > InputLimits.mixtureWork {
+                throw ValidationError("--components × --latent × \(rows == iwaeSamples ? "--iwae-samples" : "--batch-size") is \(work); at most \(InputLimits.mixtureWork) for a mixture prior.")
+            }
+        }
         if let n = iwaeLimit, n < 1 { throw ValidationError("--iwae-limit must be positive, got \(n).") }
         do { try modelConfig(seed: 1).validate() } catch { throw ValidationError(error.description + ".") }
+        try FlagBounds.checkWeights(VAE.self, modelConfig(seed: 1))
     }
 
     /// The model the flags describe.
@@ -85,7 +96,8 @@ struct TrainVAE: TrainingCommand {
         let (settings, folder) = try VAERunSettings.start(
             fresh: VAERunSettings(model: modelConfig(seed: compute.seed), training: training.config(seed: compute.seed),
                                   data: dataOptions.source, iwaeSamples: iwaeSamples, iwaeLimit: iwaeLimit),
-            out: output.out, resume: output.resume, name: "vae")
+            out: output.out, resume: output.resume, name: "vae",
+            givenFlags: output.givenSettingFlags)
         let report = try VAEExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
         print(summaryTable(report.summary))
     }

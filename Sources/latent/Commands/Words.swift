@@ -78,7 +78,13 @@ struct WordsTrain: ParsableCommand {
         }
         if !hs && negative < 1 && model != .glove { throw ValidationError("--negative must be at least 1 (or use --hs), got \(negative).") }
         if sample < 0 { throw ValidationError("--sample must be ≥ 0, got \(sample).") }
-        if let a = alpha, !(a > 0) { throw ValidationError("--alpha must be positive, got \(a).") }
+        // gensim's default is 0.025 (GloVe's 0.05); at 1e30 word2vec's updates overflow to NaN
+        // and training silently keeps nothing.
+        if let a = alpha, !(a > 0 && a <= 1) { throw ValidationError("--alpha must be in (0, 1], got \(a).") }
+        try FlagBounds.check("--window", window, in: 1...InputLimits.contextWindow)
+        try FlagBounds.check("--dim", dim, in: 1...10_000)
+        try FlagBounds.check("--epochs", epochs, in: 1...InputLimits.epochs)
+        try FlagBounds.check("--negative", negative, in: 0...100)
     }
 
     func run() throws {
@@ -120,14 +126,14 @@ struct WordsSimilar: ParsableCommand {
     @Argument(help: ArgumentHelp("Query words; prefix one with - to subtract it (use -- before it).", valueName: "word"))
     var words: [String]
 
-    @Option(help: "How many neighbours.")
+    @Option(parsing: .unconditional, help: "How many neighbours.")
     var top: Int = 10
 
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
         if words.isEmpty { throw ValidationError("Give at least one query word.") }
-        if top < 1 { throw ValidationError("--top must be at least 1, got \(top).") }
+        try FlagBounds.check("--top", top, in: 1...InputLimits.neighbours)
     }
 
     func run() throws {
@@ -152,13 +158,18 @@ struct WordsAnalogy: ParsableCommand {
     @Option(help: "3cosadd (b − a + c) or 3cosmul (Levy & Goldberg).")
     var method: KeyedVectors.AnalogyMethod = .add
 
-    @Option(help: "How many answers.")
+    @Option(parsing: .unconditional, help: "How many answers.")
     var top: Int = 5
 
     @Option(help: "Search only the most frequent N words.")
     var restrict: Int?
 
     @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        try FlagBounds.check("--top", top, in: 1...InputLimits.neighbours)
+        if let restrict, restrict < 1 { throw ValidationError("--restrict must be at least 1, got \(restrict).") }
+    }
 
     func run() throws {
         compute.apply()

@@ -11,14 +11,8 @@ struct ComputeOptions: ParsableArguments {
     var seed: UInt64 = 1
 
     func validate() throws {
-        if let t = threads, !(1...Self.maxThreads).contains(t) {
-            throw ValidationError("--threads must be in 1...\(Self.maxThreads), got \(t).")
-        }
+        try FlagBounds.check("--threads", threads, in: InputLimits.threads)
     }
-
-    /// The most threads a run may ask for: each costs OpenMP and OpenBLAS per-thread buffers, and
-    /// libgomp crashed at 100,000 (more threads than cores only make them wait for each other).
-    static let maxThreads = 1024
 
     /// Puts the thread count into force.
     func apply() { Threads.set(threads ?? Self.defaultThreads) }
@@ -70,6 +64,15 @@ struct RunOptions: ParsableArguments {
 
     @Flag(help: "Under mpirun: batch norm uses the statistics of the whole global batch (default: each rank's shard, as PyTorch DDP).")
     var syncBatchNorm = false
+
+    /// The flags typed on the command line that describe the run (all but those saying how to
+    /// run it): with --resume, they must agree with the run's saved settings.
+    var givenSettingFlags: [String] {
+        let howToRun: Set = ["--resume", "--quiet", "--threads", "--distributed", "--sync-batch-norm"]
+        let flags = CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") }
+            .map { String($0.prefix { $0 != "=" }) }
+        return flags.filter { !howToRun.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+    }
 
     func validate() throws {
         if resume != nil && out != nil { throw ValidationError("--resume continues in its own folder; do not pass --out with it.") }

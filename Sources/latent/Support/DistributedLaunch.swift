@@ -51,6 +51,7 @@ enum DistributedLaunch {
     /// A normal end: MPI_Finalize on every rank.
     static func finish() {
         RunFolder.removeScratchFolders()
+        RunFolder.releaseLocks()
         mpi?.finish()
     }
 

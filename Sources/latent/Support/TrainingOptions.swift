@@ -33,6 +33,7 @@ struct TrainingOptions: ParsableArguments {
     var clipNorm: Float?
 
     func validate() throws {
+        try FlagBounds.check("--epochs", epochs, in: 1...InputLimits.epochs)
         do { try config(seed: 1).validate() } catch { throw ValidationError(error.description + ".") }
     }
 
