@@ -23,10 +23,13 @@ import Testing
         gan.discriminatorHidden = [5]
         var conv = ConvClassifier.Config()
         (conv.height, conv.width, conv.convolutions, conv.hidden, conv.classes) = (4, 4, [2], [3], 3)
+        var dann = DomainAdversarialNetwork.Config(channels: 3, height: 6, width: 6, classes: 3)
+        (dann.network.convolutions, dann.network.kernelSize, dann.network.hidden, dann.domainHidden) = ([2], 3, [3], [2])
         let models: [any SavedModel] = [
             try Classifier(Classifier.Config(inputSize: 16, hidden: [8], classes: 3)),
             try ConvClassifier(conv),
             try EncoderClassifier(EncoderClassifier.Config(autoencoder: autoencoder, classes: 3)),
+            try DomainAdversarialNetwork(dann),
             try Autoencoder(autoencoder),
             try VAE(VAE.Config(inputSize: 16, hidden: [8], latentSize: 2)),
             try GAN(gan),
@@ -60,6 +63,7 @@ import Testing
         _ = try Self.saveOneOfEach(in: dir)
         _ = try ModelRegistry.loadClassifier(dir + "/classifier.safetensors")
         _ = try ModelRegistry.loadClassifier(dir + "/encoder-classifier.safetensors")
+        _ = try ModelRegistry.loadClassifier(dir + "/dann.safetensors")
         // Plain autoencoders are codecs now: encode and decode round-trip shapes.
         let codec = try ModelRegistry.loadCodec(dir + "/autoencoder.safetensors")
         let codes = codec.encode(Tensor(shape: [5, 16], repeating: 0.5))
@@ -71,7 +75,7 @@ import Testing
             return m.contains("autoencoder.safetensors") && m.contains("holds an autoencoder model") && m.contains("a vae or a gan")
         }
         #expect { try ModelRegistry.loadClassifier(dir + "/vae.safetensors") } throws: { error in
-            "\(error)".contains("a classifier, a conv-classifier or an encoder-classifier")
+            "\(error)".contains("a classifier, a conv-classifier, an encoder-classifier or a dann")
         }
         #expect { try Classifier.load(path: dir + "/gan.safetensors") } throws: { error in
             "\(error)".contains("holds a gan model, expected a classifier")
