@@ -143,13 +143,24 @@ public struct RunFolder: Sendable {
             }
             let owner = (try? String(contentsOfFile: lockPath, encoding: .utf8))
                 .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            if let owner, owner > 0, owner != me, kill(owner, 0) == 0 || errno == EPERM {
+            if let owner, owner > 0, owner != me, Self.isRunning(owner) {
                 throw ExperimentError("\(path): in use by another run (process \(owner), see \(Self.lockName)); wait for it to end, or choose another --out")
             }
             // Left by a dead process (or unreadable): take it over.
             try? FileManager.default.removeItem(atPath: lockPath)
         }
         throw ExperimentError("\(lockPath): another process took the run folder while this one started")
+    }
+
+    /// Whether process `pid` exists and has not exited. A killed process whose parent has not
+    /// reaped it (a zombie: in containers whose first process reaps nothing, they stay) still
+    /// answers `kill(pid, 0)`, but holds nothing: its state in /proc says so.
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != "Z" && state != "X"
     }
 
     /// Removes the temporary files of atomic writes that a killed process left in the folder and
