@@ -59,7 +59,7 @@ public struct AttackReport {
         for r in results {
             let sure = r.meanWrongConfidence.map { ", wrong answers at \(formatPercent($0, decimals: 1)) confidence" } ?? ""
             let target = r.targetRate.map { ", \(formatPercent($0, decimals: 1)) on target" } ?? ""
-            lines.append(("ε = \(formatted(r.epsilon))", "accuracy \(formatPercent(r.adversarialAccuracy))\(sure)\(target)"))
+            lines.append(("ε = \(AttackConfig.radius(r.epsilon))", "accuracy \(formatPercent(r.adversarialAccuracy))\(sure)\(target)"))
         }
         lines += [("time", formatDuration(seconds)), ("output", folder.path)]
         return lines
@@ -109,7 +109,7 @@ public enum AttackExperiment {
                               to: folder.file("metrics.json"))
         if settings.saveExamples {
             for (epsilon, adversarial) in zip(settings.epsilons, examples) {
-                try NPY.write(adversarial, to: folder.file("adversarial-eps\(formatted(Double(epsilon))).npy"))
+                try NPY.write(adversarial, to: folder.file("adversarial-eps\(AttackConfig.radius(Double(epsilon))).npy"))
             }
             try NPY.write(labels: labels, to: folder.file("labels.npy"))
         }
@@ -153,11 +153,4 @@ public enum AttackExperiment {
         }
         return t
     }
-}
-
-private func formatted(_ x: Double) -> String {
-    var s = String(format: "%.4f", x)
-    while s.hasSuffix("0") { s.removeLast() }
-    if s.hasSuffix(".") { s.removeLast() }
-    return s
 }

@@ -88,8 +88,11 @@ public struct AttackConfig: Codable, Sendable, Equatable {
         }
     }
 
-    private func formatted(_ x: Float) -> String {
-        var s = String(format: "%.4f", Double(x))
+    private func formatted(_ x: Float) -> String { Self.radius(Double(x)) }
+
+    /// A radius or step as people write it: at most four decimals, no trailing zeros ("0.3").
+    public static func radius(_ x: Double) -> String {
+        var s = String(format: "%.4f", x)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         return s
