@@ -3,6 +3,7 @@
 # readers and the corpus tokenizer with libFuzzer and AddressSanitizer.
 #
 #   scripts/fuzz.sh [runs]        runs per target, default 100000
+#   FUZZ_TARGETS="ModelFile Word2Vec" scripts/fuzz.sh 1000000   only the named targets
 #
 # Each fuzz/Fuzz<Target>.swift is compiled into one module together with the LatentIO sources
 # (so it can call the internal parse(bytes:path:) entry points directly, no temporary files),
@@ -46,25 +47,18 @@ printf '\x00\x00\x0e\x02\x00\x00\x00\x01\x00\x00\x00\x01\x40\x00\x00\x00\x00\x00
 gzip -c -n "$OUT/corpus-IDX/u8-2x2x2" > "$OUT/corpus-IDX/u8-2x2x2.gz"
 [ -f Data/mnist/t10k-labels-idx1-ubyte.gz ] && cp -f Data/mnist/t10k-labels-idx1-ubyte.gz "$OUT/corpus-IDX/"
 
-SUMMARY=()
-for target in IDX NPY SafeTensors; do
-    echo "== building fuzz-$target"
-    swiftc "${SAN[@]}" "${CMODULES[@]}" -I "$BIN" -module-name LatentIO \
-        Sources/LatentIO/*.swift "fuzz/Fuzz$target.swift" "$BIN/LatentTensor.o" \
-        $BLAS_LIBS -ldnnl -lgomp -lz -use-ld=lld -o "$BIN/fuzz-$target"
-
-    findings="$OUT/findings-$target"
+# run_target <target> [extra libFuzzer flags…]: runs fuzz/bin/fuzz-<target> on its corpus and records a summary line.
+run_target() {
+    local target=$1; shift
+    local findings="$OUT/findings-$target" log="$OUT/fuzz-$target.log"
     mkdir -p "$findings"
-    dict=()
-    lower=$(echo "$target" | tr 'A-Z' 'a-z')
-    [ -f "fuzz/$lower.dict" ] && dict=(-dict="fuzz/$lower.dict")
-    log="$OUT/fuzz-$target.log"
     echo "== running fuzz-$target for $RUNS runs (log: $log)"
     set +e
-    "$BIN/fuzz-$target" "$OUT/corpus-$target" "${dict[@]}" -runs="$RUNS" -rss_limit_mb=2048 \
+    FUZZ_SEED_DIR="$OUT/corpus-$target" "$BIN/fuzz-$target" "$OUT/corpus-$target" "$@" -runs="$RUNS" -rss_limit_mb=2048 \
         -max_len=16384 -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" > "$log" 2>&1
-    status=$?
+    local status=$?
     set -e
+    local execs rss crashes
     execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
     rss=$(grep -m1 'stat::peak_rss_mb' "$log" | awk '{print $2}')
     crashes=$(find "$findings" -type f | wc -l)
@@ -73,6 +67,19 @@ for target in IDX NPY SafeTensors; do
     if [ "$status" -ne 0 ]; then
         grep -E 'ERROR|Fatal error|SUMMARY|panic|==[0-9]+==' "$log" | head -20 || true
     fi
+}
+# wanted <target>: whether FUZZ_TARGETS (space-separated, default all) names the target.
+wanted() { [ -z "${FUZZ_TARGETS:-}" ] || [[ " $FUZZ_TARGETS " == *" $1 "* ]]; }
+
+SUMMARY=()
+for target in IDX NPY SafeTensors; do
+    wanted "$target" || continue
+    echo "== building fuzz-$target"
+    swiftc "${SAN[@]}" "${CMODULES[@]}" -I "$BIN" -module-name LatentIO \
+        Sources/LatentIO/*.swift "fuzz/Fuzz$target.swift" "$BIN/LatentTensor.o" \
+        $BLAS_LIBS -ldnnl -lgomp -lz -use-ld=lld -o "$BIN/fuzz-$target"
+    lower=$(echo "$target" | tr 'A-Z' 'a-z')
+    if [ -f "fuzz/$lower.dict" ]; then run_target "$target" -dict="fuzz/$lower.dict"; else run_target "$target"; fi
 done
 
 # The model-file loaders (config and tensors together, every kind), the word2vec readers and the
@@ -85,36 +92,23 @@ module() {  # module <name> <source folder>
 }
 printf 'module CLatentText {\n    header "%s/Sources/CLatentText/include/CLatentText.h"\n    export *\n}\n' "$ROOT" \
     > "$BIN/module.modulemap"
-module LatentIO Sources/LatentIO
-module LatentNN Sources/LatentNN
-module LatentModels Sources/LatentModels
-module LatentText Sources/LatentText
+if wanted ModelFile || wanted Word2Vec || wanted Tokenizer; then
+    module LatentIO Sources/LatentIO
+    module LatentNN Sources/LatentNN
+    module LatentModels Sources/LatentModels
+    module LatentText Sources/LatentText
+fi
 mkdir -p "$OUT/corpus-Word2Vec" "$OUT/corpus-Tokenizer" "$OUT/corpus-ModelFile"
 printf '\x002 3\nking 0.5 0.1 -2\nqueen 0.4 0.2 1e-3\n' > "$OUT/corpus-Word2Vec/text"
 printf '\x012 1\nking \x00\x00\x80\x3f\nqueen \x00\x00\x00\xc0\n' > "$OUT/corpus-Word2Vec/binary"
 printf '\x03The cat sat on the mat.\nThe caf\xe9 and the caf\xc3\xa9!\n' > "$OUT/corpus-Tokenizer/mixed"
 for target in ModelFile Word2Vec Tokenizer; do
+    wanted "$target" || continue
     echo "== building fuzz-$target"
     swiftc "${SAN[@]}" "${CMODULES[@]}" -I "$BIN" -module-name "Fuzz$target" "fuzz/Fuzz$target.swift" \
         "$BIN/LatentTensor.o" "$BIN/LatentIO.o" "$BIN/LatentNN.o" "$BIN/LatentModels.o" "$BIN/LatentText.o" \
         $BLAS_LIBS -ldnnl -lgomp -lz -use-ld=lld -o "$BIN/fuzz-$target"
-    findings="$OUT/findings-$target"
-    mkdir -p "$findings"
-    log="$OUT/fuzz-$target.log"
-    echo "== running fuzz-$target for $RUNS runs (log: $log)"
-    set +e
-    FUZZ_SEED_DIR="$OUT/corpus-$target" "$BIN/fuzz-$target" "$OUT/corpus-$target" -runs="$RUNS" -rss_limit_mb=2048 \
-        -max_len=16384 -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" > "$log" 2>&1
-    status=$?
-    set -e
-    execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
-    rss=$(grep -m1 'stat::peak_rss_mb' "$log" | awk '{print $2}')
-    crashes=$(find "$findings" -type f | wc -l)
-    [ -z "$execs" ] && execs="?" && rss="?"
-    SUMMARY+=("$(printf '%-12s execs %-9s findings %-3s peak RSS %s MB  exit %s' "$target" "$execs" "$crashes" "$rss" "$status")")
-    if [ "$status" -ne 0 ]; then
-        grep -E 'ERROR|Fatal error|SUMMARY|panic|==[0-9]+==' "$log" | head -20 || true
-    fi
+    run_target "$target"
 done
 
 echo

@@ -244,6 +244,36 @@ extension RunSettingsFile {
             .map { (key: $0, runValue: mine[$0] ?? "none") }
     }
 
+    /// `run` with its epoch count raised to the one `typed` asks for, when that is higher (nil
+    /// otherwise): every setting named `epochs` (`training.epochs`) takes the typed value.
+    static func extendedEpochs(run: Self, typed: Self) throws -> Self? {
+        let differing = try differences(run: run, flags: typed).filter { $0.key.split(separator: ".").last == "epochs" }
+        guard !differing.isEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        guard var object = try JSONSerialization.jsonObject(with: encoder.encode(run)) as? [String: Any],
+              let wanted = try JSONSerialization.jsonObject(with: encoder.encode(typed)) as? [String: Any] else { return nil }
+        func value(_ tree: [String: Any], _ path: [Substring]) -> Any? {
+            guard let head = path.first else { return nil }
+            return path.count == 1 ? tree[String(head)] : (tree[String(head)] as? [String: Any]).flatMap { value($0, Array(path.dropFirst())) }
+        }
+        func set(_ tree: inout [String: Any], _ path: [Substring], _ newValue: Any) {
+            guard let head = path.first else { return }
+            if path.count == 1 { tree[String(head)] = newValue; return }
+            guard var child = tree[String(head)] as? [String: Any] else { return }
+            set(&child, Array(path.dropFirst()), newValue)
+            tree[String(head)] = child
+        }
+        for difference in differing {
+            let path = difference.key.split(separator: ".")
+            guard let old = value(object, path) as? Int, let new = value(wanted, path) as? Int, new > old else { return nil }
+            set(&object, path, new)
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(Self.self, from: JSONSerialization.data(withJSONObject: object))
+    }
+
     /// What a decoding error means, in a few words with the JSON path.
     static func reason(_ error: DecodingError) -> String {
         func at(_ path: [CodingKey]) -> String { path.isEmpty ? "" : " at " + path.map(\.stringValue).joined(separator: ".") }
@@ -292,11 +322,18 @@ extension RunSettingsFile {
     private static func startHere(fresh: @autoclosure () throws -> Self, out: String?, resume: String?,
                                   name: String, givenFlags: [String]) throws -> (settings: Self, folder: RunFolder) {
         if let resume {
-            let settings = try read(runDirectory: resume)
+            var settings = try read(runDirectory: resume)
             let folder = try RunFolder(resume, name: name)
             try folder.lock()
             if !givenFlags.isEmpty {
-                let all = try differences(run: settings, flags: try fresh())
+                let typed = try fresh()
+                // `--epochs` above the run's trains longer, as a PyTorch user resumes to do: the
+                // setting is raised in run.json and the loop continues from its last checkpoint.
+                if givenFlags.contains("--epochs"), let longer = try extendedEpochs(run: settings, typed: typed) {
+                    settings = longer
+                    try settings.write(to: folder)
+                }
+                let all = try differences(run: settings, flags: typed)
                 // Only the settings the typed flags name count (a flag that agrees with the run is
                 // harmless, and the defaults of flags not typed are no conflict); a flag that
                 // names no setting makes every difference count.

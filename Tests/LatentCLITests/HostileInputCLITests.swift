@@ -255,7 +255,6 @@ extension HostileInputCLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let classifier = try Self.tinyRun(["classifier", "--hidden", "8"], in: dir)
         for (flags, naming) in [(["--hidden", "16"], ["--hidden", "[8]"]), (["--lr", "0.5"], ["--lr", "0.001"]),
-                                (["--epochs", "3"], ["--epochs", "epochs = 1"]),
                                 (["--data", dir.path], ["--data", "data"])] {
             try Self.expectResumeRefused(["train", "classifier", "--resume", classifier] + flags, run: classifier, naming: naming)
         }
@@ -265,6 +264,30 @@ extension HostileInputCLITests {
         let same = try CLI.run(["train", "classifier", "--resume", classifier, "--hidden", "8", "--train-limit", "256",
                                 "--test-limit", "64", "--epochs", "1", "--batch-size", "64", "--quiet"])
         #expect(same.status == 0, "\(same.stderr)")
+    }
+
+    // Class 6, the other half: `--epochs` above the run's trains longer (continuing from the last
+    // checkpoint, to the same weights as a run made that long from the start); below it, refused.
+    @Test func resumeWithMoreEpochsTrainsLonger() throws {
+        let dir = try temporaryDirectory("hostile-resume-longer")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let common = ["--hidden", "8", "--train-limit", "256", "--test-limit", "64", "--batch-size", "64", "--threads", "1", "--quiet"]
+        var r = try CLI.run(["train", "classifier", "--epochs", "2", "--out", dir.path + "/straight"] + common)
+        #expect(r.status == 0, "\(r.stderr)")
+        let run = dir.path + "/extended"
+        r = try CLI.run(["train", "classifier", "--epochs", "1", "--out", run] + common)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try CLI.run(["train", "classifier", "--resume", run, "--epochs", "2", "--threads", "1", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try CLI.completedEpochs(checkpoint: run + "/checkpoint.safetensors") == 2)
+        let settings = try String(contentsOfFile: run + "/run.json", encoding: .utf8)
+        #expect(settings.contains(#""epochs" : 2"#), "run.json still says the old epoch count: \(settings)")
+        let a = try SafeTensors.read(path: dir.path + "/straight/model.safetensors")
+        let b = try SafeTensors.read(path: run + "/model.safetensors")
+        #expect(a.names == b.names && !a.names.isEmpty)
+        for t in a.tensors { #expect(b[t.name]?.tensor == t.tensor, "\(t.name) differs between 1+1 epochs and 2") }
+        try Self.expectResumeRefused(["train", "classifier", "--resume", run, "--epochs", "1"], run: run,
+                                     naming: ["--epochs", "epochs = 2"])
     }
 
     // Class 11: a checkpoint whose loop state is out of range is refused on resume, naming it.

@@ -276,7 +276,8 @@ public final class TrainingLoop {
             throw TrainingError.resumeMismatch("\(checkpointPath): the checkpoint holds a different model (\(theirs)) than this run (\(mine))")
         }
         let loop = try Checkpoint.config(LoopState.self, from: json, path: checkpointPath)
-        guard loop.settings == settings else {
+        // Settings must match, except the epoch count: a run resumed with more epochs trains longer.
+        guard Self.withoutEpochs(loop.settings) == Self.withoutEpochs(settings) else {
             throw TrainingError.resumeMismatch("\(checkpointPath): the run was started with other training settings; resume with the same flags")
         }
         guard (0...epochs).contains(loop.completedEpochs), loop.history.count <= loop.completedEpochs + 1 else {
@@ -290,6 +291,15 @@ public final class TrainingLoop {
 }
 
 extension TrainingLoop {
+    /// A settings JSON object with its top-level `epochs` removed and keys sorted (the text itself
+    /// when it is not a JSON object).
+    static func withoutEpochs(_ json: String) -> String {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else { return json }
+        object["epochs"] = nil
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return json }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// The checkpoint's bytes: read by rank 0 and sent to every rank, so the other ranks need not
     /// see the run folder (other hosts, or a folder only rank 0 writes).
     func readCheckpoint(runDirectory: String, path: String) throws -> [UInt8] {
