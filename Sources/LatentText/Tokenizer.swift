@@ -92,6 +92,9 @@ public struct Tokenizer: Sendable, Codable, Equatable {
         let classes = byteClasses()
         let stops = stopTable()
         var scanner = TokenScanner(classes: classes)
+        // No bigger than the range (a small file gets a small buffer), and at least the 4 KiB
+        // the skip of a previous range's token reads.
+        let bufferSize = Swift.max(4096, Swift.min(bufferSize, range.count))
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bufferSize)
         defer { buffer.deallocate() }
         var position = range.lowerBound

@@ -53,7 +53,8 @@ public struct Vocabulary: Sendable {
         guard minCount >= 1 else { throw LatentTextError.invalidConfig("min_count must be at least 1, got \(minCount)") }
         if let m = maxVocab, m < 1 { throw LatentTextError.invalidConfig("max_vocab must be at least 1, got \(m)") }
         let file = try TextFile(path)
-        let scan = WordTable(capacity: 1 << 16)
+        // A file of n bytes holds at most n/2 distinct words; the table grows past its start.
+        let scan = WordTable(capacity: Swift.min(1 << 16, Swift.max(1024, file.size / 2)))
         var counts: [Int] = []
         var total = 0
         try tokenizer.stream(file, range: 0..<file.size, token: { t in
