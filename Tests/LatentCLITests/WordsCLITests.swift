@@ -6,7 +6,7 @@ import Testing
         let dir = try temporaryDirectory("words")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.path + "/run"
-        var r = try CLI.run(["words", "train", "Data/text/lee_background.cor", "--dim", "32", "--epochs", "5",
+        var r = try CLI.run(["words", "train", "Data/text/lee_background.cor", "--vector-size", "32", "--epochs", "5",
                              "--seed", "1", "--out", out, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("vocabulary  1815 words"), "\(r.stdout)")
