@@ -123,7 +123,8 @@ import Testing
         for command in commands {
             let r = try CLI.run(command.arguments, in: dir, timeout: 300)
             #expect(r.status == 0, "\(command.file):\(command.line): latent \(command.arguments.joined(separator: " ")) failed: \(r.stderr)")
-            let printed = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            // Progress and notes go to standard error, the summary to standard output.
+            let printed = (r.stdout + "\n" + r.stderr).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             for label in command.labels {
                 #expect(printed.contains { $0.hasPrefix(label + "  ") }, "\(command.file):\(command.line): no '\(label)' row in:\n\(r.stdout)")
             }

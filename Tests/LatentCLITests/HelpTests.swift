@@ -32,7 +32,8 @@ import Testing
         var names: [String] = [], inSection = false
         for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("SUBCOMMANDS:") { inSection = true; continue }
-            if inSection && !line.isEmpty && !line.hasPrefix(" ") { break }
+            // The section ends at its first blank line ("See 'latent help <subcommand>'…" follows).
+            if inSection && (line.isEmpty || !line.hasPrefix(" ")) { break }
             guard inSection, line.hasPrefix("  "), !line.hasPrefix("   "),
                   let name = line.dropFirst(2).split(separator: " ").first else { continue }
             names.append(String(name))

@@ -13,7 +13,7 @@ import Testing
         for f in ["vectors.bin", "vectors.txt", "metrics.json"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + f), "\(f) missing")
         }
-        r = try CLI.run(["words", "similar", out + "/vectors.bin", "taliban", "--top", "3"])
+        r = try CLI.run(["words", "similar", out + "/vectors.bin", "taliban", "--top", "3", "--threads", "1", "--seed", "2"])  // the global flags, accepted by every command
         #expect(r.status == 0 && r.stdout.split(separator: "\n").count == 3, "\(r.stdout) \(r.stderr)")
         r = try CLI.run(["words", "analogy", out + "/vectors.txt", "israeli", "palestinian", "israel"])
         #expect(r.status == 0 && r.stdout.contains("israeli : palestinian :: israel : ?"), "\(r.stderr)")
