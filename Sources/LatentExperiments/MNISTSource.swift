@@ -26,7 +26,7 @@ public struct MNISTSource: Codable, Sendable, Equatable {
             let dir = try EmbeddedData.mnistDirectory()
             let all = try MNIST.dataset(directory: dir, split: .test)
             (train, test) = all.split(first: 8000)
-            source = dir + " (embedded: first 8000 as train, last 2000 as test)"
+            source = "shipped MNIST (\(dir): its 10,000 test images split 8,000 / 2,000)"
         }
         if let n = trainLimit, n < train.count { train = train.split(first: n).first }
         if let n = testLimit, n < test.count { test = test.split(first: n).first }

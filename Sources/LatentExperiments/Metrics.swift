@@ -33,12 +33,17 @@ public struct RunMetrics<Settings: Encodable, Results: Encodable>: Encodable {
         self.results = results
     }
 
-    private enum CodingKeys: String, CodingKey { case command, settings, epochs }
+    private enum CodingKeys: String, CodingKey { case formatVersion = "format_version", command, settings, epochs }
+
+    /// The version of this layout: 2 has `format_version` and snake_case settings (1: the
+    /// settings under Swift's names).
+    public static var formatVersion: Int { 2 }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Self.formatVersion, forKey: .formatVersion)
         try container.encode(command, forKey: .command)
-        try container.encode(settings, forKey: .settings)
+        try container.encode(try SnakeCaseJSON(settings), forKey: .settings)
         try container.encode(epochs, forKey: .epochs)
         try results.encode(to: encoder)
     }

@@ -10,14 +10,25 @@ public struct RunFolder: Sendable {
 
     /// `path`, created if missing; nil makes `runs/<name>-<yyyyMMdd-HHmmss>`.
     public init(_ path: String?, name: String) throws {
-        let chosen: String
-        if let path {
-            chosen = path
-        } else {
-            let f = DateFormatter()
-            f.dateFormat = "yyyyMMdd-HHmmss"
-            chosen = "runs/\(name)-\(f.string(from: Date()))"
-        }
+        try self.init(chosen: path ?? Self.defaultPath(in: "runs", name: name))
+    }
+
+    /// The output folder of a command run on a saved model: `path`, or by default a new
+    /// `<name>-<yyyyMMdd-HHmmss>` beside the model file (in its run folder), so what was made from
+    /// a model stays with it and never overwrites the training run's own files.
+    public init(_ path: String?, besideModel model: String, name: String) throws {
+        let parent = (model as NSString).deletingLastPathComponent
+        try self.init(chosen: path ?? Self.defaultPath(in: parent.isEmpty ? "." : parent, name: name))
+    }
+
+    /// `<parent>/<name>-<yyyyMMdd-HHmmss>`: the one default naming of every command's output.
+    static func defaultPath(in parent: String, name: String) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        return "\(parent)/\(name)-\(f.string(from: Date()))"
+    }
+
+    private init(chosen: String) throws {
         let existed = FileManager.default.fileExists(atPath: chosen)
         do {
             try FileManager.default.createDirectory(atPath: chosen, withIntermediateDirectories: true)
@@ -193,12 +204,43 @@ public protocol RunSettingsFile: Codable {
     static var command: String { get }
 }
 
+/// The version of `run.json`'s layout. 1 (no `format_version` key): Swift's own key names
+/// (camelCase) and enum form; 2: snake_case keys, enums as plain fields. Both are read.
+public let runSettingsFormatVersion = 2
+
+/// Settings with the format version beside them, in one JSON object.
+private struct VersionedSettings<Settings: Encodable>: Encodable {
+    let settings: Settings
+    enum Keys: String, CodingKey { case formatVersion }
+    func encode(to encoder: Encoder) throws {
+        try settings.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(runSettingsFormatVersion, forKey: .formatVersion)
+    }
+}
+
 extension RunSettingsFile {
-    /// Writes `run.json` into `folder`, atomically.
+    /// Writes `run.json` into `folder`, atomically: snake_case keys and a `format_version`, like
+    /// `metrics.json`, so `json.load(open("run.json"))` reads it as it reads.
     public func write(to folder: RunFolder) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(String(decoding: try encoder.encode(self), as: UTF8.self), to: folder.file("run.json"))
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try AtomicFile.write(String(decoding: try encoder.encode(VersionedSettings(settings: self)), as: UTF8.self),
+                             to: folder.file("run.json"))
+    }
+
+    /// Decodes `run.json`'s bytes in either format version (see `runSettingsFormatVersion`).
+    static func decode(_ data: Data) throws -> Self {
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let decoder = JSONDecoder()
+        if let version = object?["format_version"] as? Int {
+            guard version <= runSettingsFormatVersion else {
+                throw ExperimentError("format version \(version) is newer than this latent reads (\(runSettingsFormatVersion)); update latent")
+            }
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+        }
+        return try decoder.decode(Self.self, from: data)
     }
 
     /// Reads the settings of a run made by `latent <command>` from `runDirectory`.
@@ -207,7 +249,9 @@ extension RunSettingsFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ExperimentError("\(path): missing; --resume needs a run folder made by `latent \(command)`")
         }
-        do { return try JSONDecoder().decode(Self.self, from: data) } catch let error as DecodingError {
+        do { return try decode(data) } catch let error as ExperimentError {
+            throw ExperimentError("\(path): \(error.description)")
+        } catch let error as DecodingError {
             throw ExperimentError("\(path): not a run of `latent \(command)` (\(Self.reason(error)))")
         } catch {
             throw ExperimentError("\(path): not a run of `latent \(command)`: \(error)")

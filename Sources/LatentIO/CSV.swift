@@ -8,6 +8,7 @@ public enum CSV {
     /// field are accepted. Every row must have the same number of fields.
     ///
     /// - Parameters:
+    ///   - path: the file.
     ///   - hasHeader: skip the first non-blank line (column names).
     ///   - delimiter: the field separator, `,` by default.
     /// - Throws: `LatentIOError.shapeMismatch` for a ragged row and `.invalidValue` for a field that

@@ -64,7 +64,9 @@ public struct IDXArray: Sendable {
 public enum IDX {
     /// Reads the IDX file at `path`, plain or gzip-compressed.
     ///
-    /// - Parameter limit: the most bytes a compressed file may inflate to.
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - limit: the most bytes a compressed file may inflate to.
     /// - Throws: `LatentIOError` naming `path`: `.fileNotFound`, `.corrupt` (bad magic, header),
     ///   `.unsupported` (type byte), `.truncated` (fewer element bytes than the header announces),
     ///   `.tooLarge` (decompression limit).

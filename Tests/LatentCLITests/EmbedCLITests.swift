@@ -22,7 +22,7 @@ import Testing
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("pca/metrics.json"))) as? [String: Any]
         #expect((metrics?["explained_variance_ratio"] as? [Double])?.count == 2)
         let tsne = try CLI.run(["embed", "--method", "tsne", "--input", dir.path + "/x.npy", "--labels", dir.path + "/y.npy",
-                                "--perplexity", "10", "--iterations", "100", "--early-iterations", "50",
+                                "--perplexity", "10", "--iterations", "150", "--early-iterations", "50",
                                 "--out", dir.path + "/tsne", "--quiet"])
         #expect(tsne.status == 0, "\(tsne.stderr)")
         let m = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("tsne/metrics.json"))) as? [String: Any]

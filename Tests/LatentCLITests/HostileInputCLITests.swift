@@ -116,7 +116,7 @@ extension HostileInputCLITests {
             (["train", "classifier", "--hidden", "65536,65536"], "weights"),
             (["train", "classifier", "--arch", "conv", "--conv-channels", "65536,65536"], "weights"),
             (["train", "vae", "--hidden", "65536", "--latent", "65536"], "weights"),
-            (["train", "gan", "--generator-hidden", "65536,65536"], "weights"),
+            (["train", "gan", "--kind", "mlp", "--generator-hidden", "65536,65536"], "weights"),
             (["train", "autoencoder", "--layers", "784,65536,65536", "--allow-overcomplete"], "weights"),
             (["interpolate", model, "--steps", "1000", "--pairs", "100"], "--pairs"),
             (["manifold", model, "--grid", "100", "--scale", "4"], "--scale"),

@@ -6,14 +6,14 @@ import Testing
         let dir = try temporaryDirectory("words")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.path + "/run"
-        var r = try CLI.run(["words", "train", "Data/text/lee_background.cor", "--dim", "32", "--epochs", "5",
+        var r = try CLI.run(["words", "train", "Data/text/lee_background.cor", "--vector-size", "32", "--epochs", "5",
                              "--seed", "1", "--out", out, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("vocabulary  1815 words"), "\(r.stdout)")
         for f in ["vectors.bin", "vectors.txt", "metrics.json"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + f), "\(f) missing")
         }
-        r = try CLI.run(["words", "similar", out + "/vectors.bin", "taliban", "--top", "3"])
+        r = try CLI.run(["words", "similar", out + "/vectors.bin", "taliban", "--top", "3", "--threads", "1", "--seed", "2"])  // the global flags, accepted by every command
         #expect(r.status == 0 && r.stdout.split(separator: "\n").count == 3, "\(r.stdout) \(r.stderr)")
         r = try CLI.run(["words", "analogy", out + "/vectors.txt", "israeli", "palestinian", "israel"])
         #expect(r.status == 0 && r.stdout.contains("israeli : palestinian :: israel : ?"), "\(r.stderr)")

@@ -87,7 +87,7 @@ public enum ArithmeticExperiment {
         let (vector, name) = try attributeVector(request.attribute, codec: codec, train: train)
         let chosen = try images(request, test: test)
         let moved = vector.apply(to: codec.encode(test.inputs.gatherRows(chosen)), scales: request.scales)
-        let folder = try RunFolder(request.out, name: "arithmetic")
+        let folder = try RunFolder(request.out, besideModel: request.model, name: "arithmetic")
         try GridPicture.write(codec.decodeInBatches(moved), columns: request.scales.count, rowLabels: chosen.map { "#\($0)" },
                               to: folder.file("arithmetic.png"))
         let results = ArithmeticResults(model: request.model, attribute: name, scales: request.scales.map(Double.init),

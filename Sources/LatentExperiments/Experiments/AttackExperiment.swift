@@ -104,7 +104,7 @@ public enum AttackExperiment {
             results.append(result)
             if let adversarial { examples.append(adversarial) }
         }
-        let folder = try RunFolder(out, name: "attack")
+        let folder = try RunFolder(out, besideModel: settings.model, name: "attack")
         try MetricsFile.write(AttackMetrics(settings: settings, modelSummary: modelSummary, data: source, results: results),
                               to: folder.file("metrics.json"))
         if settings.saveExamples {

@@ -97,7 +97,7 @@ public enum ConditionalExperiment {
             throw ExperimentError("--class \(c): no training images of that class; the classes are \(classes.map(String.init).joined(separator: ", "))")
         }
         let judge = try request.classifier.map { try ModelFit.judge($0, for: codec) }
-        let folder = try RunFolder(request.out, name: "conditional")
+        let folder = try RunFolder(request.out, besideModel: request.model, name: "conditional")
         // Without --classifier, the measuring classifier's recipe judges (the one GAN runs use).
         let classifier = try judge ?? Classifier.load(path: MeasuringClassifier.path(
             given: nil, trainingInto: try folder.subfolder("classifier"), data: request.data, seed: request.seed, log: log))

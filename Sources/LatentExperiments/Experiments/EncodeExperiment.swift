@@ -34,7 +34,7 @@ public enum EncodeExperiment {
         let images = split == .train ? train : test
         try ModelFit.check(images, fits: codec, path: model)
         let codes = codec.encodeInBatches(images.inputs)
-        let folder = try RunFolder(out, name: "encode")
+        let folder = try RunFolder(out, besideModel: model, name: "encode")
         try NPY.write(codes, to: folder.file("codes.npy"))
         if let labels = images.labels { try NPY.write(labels: labels, to: folder.file("labels.npy")) }
         return EncodeReport(folder: folder, modelSummary: codec.summary, source: source, split: split, count: images.count,

@@ -1,6 +1,7 @@
 import Foundation
 import LatentIO
 import LatentModels
+import LatentNN
 import LatentTensor
 
 /// What `latent interpolate` is asked for.
@@ -111,7 +112,7 @@ public enum InterpolationExperiment {
             return try walkBetweenImages(codec, summary: model.summary, request)
         }
         guard let generator = model as? any LatentGenerator else {
-            throw ExperimentError("\(request.model): a \(type(of: model).kind) has neither an encoder nor a prior to walk between")
+            throw ExperimentError("\(request.model): \(Checkpoint.withArticle(type(of: model).kind)) has neither an encoder nor a prior to walk between")
         }
         // The only decoder without an encoder Latent has is a GAN's generator.
         if request.from != nil || request.to != nil {
@@ -141,7 +142,7 @@ public enum InterpolationExperiment {
             pathNorms[kind.rawValue] = norms(path)
             rows += [a.pixels, codec.decode(path), b.pixels]
         }
-        let folder = try RunFolder(request.out, name: "interpolate")
+        let folder = try RunFolder(request.out, besideModel: request.model, name: "interpolate")
         try GridPicture.write(Tensor.concat(rows, axis: 0), columns: request.steps + 2,
                               rowLabels: LatentInterpolation.allCases.map(\.rawValue), to: folder.file("interpolation.png"))
         let results = ImageWalkResults(model: request.model, from: a.name, to: b.name, steps: request.steps, codeNorms: pathNorms)
@@ -166,7 +167,7 @@ public enum InterpolationExperiment {
                 labels.append(kind.rawValue)
             }
         }
-        let folder = try RunFolder(request.out, name: "interpolate")
+        let folder = try RunFolder(request.out, besideModel: request.model, name: "interpolate")
         try GridPicture.write(Tensor.concat(rows, axis: 0), columns: request.steps, rowLabels: labels,
                               to: folder.file("interpolation.png"))
         let results = PriorWalkResults(model: request.model, pairs: pairs, seed: request.seed, steps: request.steps,

@@ -96,7 +96,7 @@ public enum ManifoldExperiment {
         let (_, test, _) = try request.data.load()
         try ModelFit.check(test, fits: codec, path: request.model)
         let judge = try request.classifier.map { try ModelFit.judge($0, for: codec) }
-        let folder = try RunFolder(request.out, name: "manifold")
+        let folder = try RunFolder(request.out, besideModel: request.model, name: "manifold")
         var recognised: [String: Int]?
         if let gridCodes, let size = request.grid {
             let images = codec.decodeInBatches(gridCodes)

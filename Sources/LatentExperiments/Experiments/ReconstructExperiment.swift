@@ -50,7 +50,7 @@ public enum ReconstructExperiment {
         let (_, test, source) = try data.load()
         try ModelFit.check(test, fits: autoencoder, path: model)
         let figures = AutoencoderTraining.evaluate(autoencoder, test: test.inputs)
-        let folder = try RunFolder(out, name: "reconstruct")
+        let folder = try RunFolder(out, besideModel: model, name: "reconstruct")
         try AutoencoderPictures.write(autoencoder, test: test.inputs, to: folder.path, count: count)
         let results = ReconstructionResults(
             model: model, data: source, testSamples: test.count, testSquaredError: figures["test_squared_error"] ?? .nan,

@@ -78,7 +78,7 @@ public enum SampleExperiment {
         }
         let images = generator.decodeInBatches(codes)
         let n = images.shape[0]
-        let folder = try RunFolder(request.out, name: "sample")
+        let folder = try RunFolder(request.out, besideModel: request.model, name: "sample")
         let columns = request.columns ?? (request.codes == nil ? 8 : Int(Double(n).squareRoot().rounded(.up)))
         try GridPicture.write(images, columns: columns, to: folder.file("samples.png"))
         if request.npy { try NPY.write(images, to: folder.file("samples.npy")) }

@@ -45,12 +45,15 @@ public struct VAEResults: Codable, Sendable {
     /// The importance-weighted NLL of the first `iwaeImages` test images with `iwaeSamples`
     /// samples each; nil when skipped.
     public var iwaeNLL: Double?, iwaeSamples: Int?, iwaeImages: Int?
+    /// Wall-clock time of the importance-weighted NLL (it can take longer than training).
+    public var iwaeSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case trainSamples = "train_samples", testSamples = "test_samples", parameters, trainSeconds = "train_seconds",
              secondsPerEpoch = "seconds_per_epoch", testNegativeELBO = "test_negative_elbo",
              testReconstruction = "test_reconstruction", testKL = "test_kl", activeUnits = "active_units",
-             iwaeNLL = "iwae_nll", iwaeSamples = "iwae_samples", iwaeImages = "iwae_images"
+             iwaeNLL = "iwae_nll", iwaeSamples = "iwae_samples", iwaeImages = "iwae_images",
+             iwaeSeconds = "iwae_seconds"
     }
 }
 
@@ -66,8 +69,18 @@ public struct VAEReport {
     public let history: [[String: Double]]
     /// The final figures, as in `metrics.json`.
     public let results: VAEResults
-    /// Wall-clock time from the loaded data to the written files.
+    /// Wall-clock time from reading the data to the written files.
     public let seconds: Double
+
+    /// The whole wall time, then where it went: training, the IWAE pass, and the rest (data,
+    /// active units, pictures).
+    var timeLine: String {
+        let r = results, iwae = r.iwaeSeconds ?? 0
+        var parts = ["\(formatDuration(r.trainSeconds)) training (\(String(format: "%.2f", r.secondsPerEpoch)) s/epoch)"]
+        if r.iwaeSeconds != nil { parts.append("\(formatDuration(iwae)) IWAE") }
+        parts.append("\(formatDuration(max(seconds - r.trainSeconds - iwae, 0))) data and pictures")
+        return "\(formatDuration(seconds)): " + parts.joined(separator: ", ")
+    }
 
     /// The summary people read.
     public var summary: [(String, String)] {
@@ -82,7 +95,7 @@ public struct VAEReport {
             rows.append(("test NLL (IWAE)", String(format: "%.2f nats, k = %d, %d images", nll, r.iwaeSamples ?? 0, r.iwaeImages ?? 0)))
         }
         return rows + [("active units", "\(r.activeUnits) of \(settings.model.latentSize)"),
-                       ("time", "\(formatDuration(r.trainSeconds)) training, \(String(format: "%.2f", r.secondsPerEpoch)) s/epoch"),
+                       ("time", timeLine),
                        ("output", folder.path)]
     }
 }
@@ -93,6 +106,7 @@ public enum VAEExperiment {
     /// Trains (or, with `resume`, continues) the run `settings` describe in `folder`.
     public static func run(_ settings: VAERunSettings, in folder: RunFolder, resume: Bool = false,
                            log: ExperimentLog = .silent) throws -> VAEReport {
+        let began = Date()
         let (train, test, source) = try settings.data.load()
         log.note("data: \(source): \(train.count) train, \(test.count) test")
         let started = Date()
@@ -108,7 +122,9 @@ public enum VAEExperiment {
         if settings.iwaeSamples > 0 {
             let n = min(settings.iwaeLimit ?? test.count, test.count)
             log.note("importance-weighted NLL: \(settings.iwaeSamples) samples × \(n) test images…")
+            let iwaeStarted = Date()
             results.iwaeNLL = model.importanceWeightedNLL(test.inputs.rows(0..<n), samples: settings.iwaeSamples)
+            results.iwaeSeconds = Date().timeIntervalSince(iwaeStarted)
             results.iwaeSamples = settings.iwaeSamples
             results.iwaeImages = n
         }
@@ -118,6 +134,6 @@ public enum VAEExperiment {
                                  title: "VAE: negative ELBO per image (nats)", yLabel: "nats", to: folder.file("loss.png"))
         try VAEPictures.write(model, test: test, seed: settings.model.seed, to: folder.path)
         return VAEReport(folder: folder, model: model, settings: settings, history: loop.history, results: results,
-                         seconds: Date().timeIntervalSince(started))
+                         seconds: Date().timeIntervalSince(began))
     }
 }

@@ -20,7 +20,7 @@ public struct InputImage {
                 throw ExperimentError("\(flag) \(i): \(LatentSpaceError.indexOutOfRange(i, count: data.count))")
             }
             pixels = data.inputs.rows(i..<i + 1)
-            name = "test image \(i)\(data.labels.map { " (a \($0[i]))" } ?? "")"
+            name = "test image \(i)\(data.labels.map { " (\($0[i] == 8 ? "an" : "a") \($0[i]))" } ?? "")"
             return
         }
         guard let bytes = FileManager.default.contents(atPath: spec) else {

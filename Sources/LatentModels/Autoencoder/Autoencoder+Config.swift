@@ -119,7 +119,7 @@ public struct Config: Codable, Sendable, Equatable {
 
     /// A one-line description, e.g. "deep 784-1000-500-250-30, bce".
     public var summary: String {
-        let shape = kind == .conv ? "conv 1×28×28 → \(codeSize)" : layers.map(String.init).joined(separator: "-")
+        let shape = kind == .conv ? "1×28×28 → \(codeSize)" : layers.map(String.init).joined(separator: "-")
         return "\(kind.rawValue) \(shape), \(loss.rawValue)" + (tiedWeights ? ", tied" : "")
     }
 }

@@ -42,7 +42,7 @@ struct Arithmetic: ParsableCommand {
     @Option(parsing: .unconditional, help: "Strengths of the vector, comma-separated.")
     var scales = ListArgument<Float>([-1, -0.5, 0, 0.5, 1, 1.5])
 
-    @Option(help: ArgumentHelp("Output folder (default: runs/arithmetic-<time>).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: arithmetic-<time> beside the model).", valueName: "dir"))
     var out: String?
 
     func validate() throws {

@@ -30,7 +30,7 @@ struct AttackCommand: ParsableCommand {
     @Option(help: "PGD steps.")
     var steps = 40
 
-    @Option(help: ArgumentHelp("PGD step size (default 2.5·ε/steps); with --random-start, FGSM's step (default 1.25·ε).", valueName: "size"))
+    @Option(help: ArgumentHelp("PGD step size (default: 2.5·ε/steps); with --random-start, FGSM's step (default: 1.25·ε).", valueName: "size"))
     var stepSize: Float?
 
     @Option(help: "PGD random restarts; each image keeps the most damaging.")
@@ -45,7 +45,7 @@ struct AttackCommand: ParsableCommand {
     @Flag(help: "Write the adversarial images (adversarial-eps<ε>.npy) and labels.npy.")
     var saveExamples = false
 
-    @Option(help: ArgumentHelp("Output folder (default: runs/attack-<time>).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: attack-<time> beside the model).", valueName: "dir"))
     var out: String?
 
     @Flag(help: "No progress output.")

@@ -30,7 +30,7 @@ struct Conditional: ParsableCommand {
     @Option(help: ArgumentHelp("A classifier model.safetensors (default: train the measuring classifier, 784-256-10 for 5 epochs).", valueName: "path"))
     var classifier: String?
 
-    @Option(help: ArgumentHelp("Output folder (default: runs/conditional-<time>).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: conditional-<time> beside the model).", valueName: "dir"))
     var out: String?
 
     @Flag(help: "No progress output.")

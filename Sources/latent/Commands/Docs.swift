@@ -93,7 +93,7 @@ struct DocsTrain: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
 
-    @Option(help: ArgumentHelp("Output folder (default runs/docs-<time>).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: runs/docs-<time>).", valueName: "dir"))
     var out: String?
 
     @Flag(help: "No progress output.")

@@ -12,14 +12,21 @@ struct Embed: ParsableCommand {
             (--input mnist: the shipped 10,000 images, or --data DIR). With --model CHECKPOINT \
             --layer NAME the activations of that layer of a trained classifier are embedded \
             instead of the pixels. Writes embedding.npy, metrics.json, embedding.png/.svg (and \
-            thumbnails.png for images), loss.png for SNE/t-SNE, pca.safetensors for PCA. UMAP \
+            embedding-thumbnails.png for images), loss.png for SNE/t-SNE, pca.safetensors for PCA. UMAP \
             takes umap-learn's parameters (--n-neighbors, --min-dist, --spread, --metric, \
             --n-epochs) with its defaults.
             """)
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case pca, sne, tsne, umap }
+    enum Method: String, ExpressibleByArgument, CaseIterable {
+        case pca, sne, tsne, umap
 
-    @Option(help: "pca, sne, tsne or umap.")
+        /// Also "t-sne", as the method is usually written.
+        init?(argument: String) {
+            self.init(rawValue: argument == "t-sne" ? "tsne" : argument)
+        }
+    }
+
+    @Option(help: "pca, sne, tsne (or t-sne) or umap.")
     var method: Method = .tsne
 
     @Option(help: ArgumentHelp("An .npy matrix [n, d], or 'mnist'.", valueName: "path|mnist"))
@@ -34,8 +41,15 @@ struct Embed: ParsableCommand {
     @Option(help: "Use only the first N points.")
     var limit: Int?
 
-    @Option(help: "Output dimensions (2 or 3; PCA: any up to d).")
-    var dim: Int = 2
+    @Option(help: "Output dimensions (2 or 3; PCA: any up to d), scikit-learn's and umap-learn's n_components.")
+    var nComponents: Int = 2
+
+    /// The earlier name of --n-components, still accepted.
+    @Option(name: .customLong("dim"), help: .hidden)
+    var dimAlias: Int?
+
+    /// The output dimensions in force (--dim, when given, for scripts written before the rename).
+    var dim: Int { dimAlias ?? nComponents }
 
     @Option(help: "Perplexity: the effective number of neighbours of each point (SNE/t-SNE).")
     var perplexity: Double = 30
@@ -46,8 +60,8 @@ struct Embed: ParsableCommand {
     @Option(help: "Barnes-Hut accuracy θ.")
     var theta: Float = 0.5
 
-    @Option(help: "Iterations of the normal phase.")
-    var iterations: Int = 500
+    @Option(help: "Iterations in all, the early-exaggeration ones included (scikit-learn's max_iter).")
+    var iterations: Int = 750
 
     @Option(help: "Iterations of the early-exaggeration phase.")
     var earlyIterations: Int = 250
@@ -88,7 +102,7 @@ struct Embed: ParsableCommand {
     @Option(help: ArgumentHelp("Layer of --model whose output to embed ('0', '1', …: the Sequential's children).", valueName: "name"))
     var layer: String?
 
-    @Option(help: ArgumentHelp("Output folder.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: runs/embed-<time>).", valueName: "dir"))
     var out: String?
 
     @Flag(help: "No progress output.")
@@ -111,7 +125,10 @@ struct Embed: ParsableCommand {
         if UMAP.Metric(rawValue: metric) == nil { throw ValidationError("--metric must be euclidean or cosine, got '\(metric)'.") }
         // UMAP's numeric settings (n_neighbors ≥ 2 and below n, min_dist ≤ spread, …) are checked
         // by UMAP.fit, which names them in one line before anything is written.
-        if dim < 1 { throw ValidationError("--dim must be positive, got \(dim).") }
+        if dim < 1 { throw ValidationError("--n-components must be positive, got \(dim).") }
+        if iterations < earlyIterations {
+            throw ValidationError("--iterations \(iterations) counts the \(earlyIterations) early-exaggeration iterations too; give at least \(earlyIterations).")
+        }
         if pcaDims < 0 { throw ValidationError("--pca-dims must be ≥ 0, got \(pcaDims).") }
         if (model == nil) != (layer == nil) { throw ValidationError("--model and --layer go together.") }
     }
@@ -119,7 +136,7 @@ struct Embed: ParsableCommand {
     func run() throws {
         compute.apply()
         let report = try EmbeddingExperiment.run(EmbeddingSettings(input: embeddingInput, method: embeddingMethod),
-                                                 in: try RunFolder(out, name: "embed-\(method.rawValue)"),
+                                                 in: try RunFolder(out, name: "embed"),
                                                  log: ProgressLine(quiet: quiet).log)
         print(summaryTable(report.summary))
     }
@@ -141,7 +158,7 @@ struct Embed: ParsableCommand {
             var config = TSNE.Config(dimensions: dim, perplexity: perplexity, method: method == .sne ? .sne : .tsne,
                                      backend: TSNE.Backend(rawValue: backend) ?? .auto)
             config.theta = theta
-            config.iterations = iterations
+            config.iterations = iterations - earlyIterations  // the library counts the normal phase (openTSNE's n_iter)
             config.earlyIterations = earlyIterations
             config.earlyExaggeration = earlyExaggeration
             config.learningRate = learningRate

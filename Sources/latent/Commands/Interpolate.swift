@@ -22,19 +22,19 @@ struct Interpolate: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(help: ArgumentHelp("Autoencoder or VAE: first image, a test-image index or a PNG file (default 0).", valueName: "index|png"))
+    @Option(help: ArgumentHelp("Autoencoder or VAE: first image, a test-image index or a PNG file (default: 0).", valueName: "index|png"))
     var from: String?
 
-    @Option(help: ArgumentHelp("Autoencoder or VAE: second image, a test-image index or a PNG file (default 1).", valueName: "index|png"))
+    @Option(help: ArgumentHelp("Autoencoder or VAE: second image, a test-image index or a PNG file (default: 1).", valueName: "index|png"))
     var to: String?
 
-    @Option(help: "GAN: number of random code pairs to walk between (default 4).")
+    @Option(help: "GAN: number of random code pairs to walk between (default: 4).")
     var pairs: Int?
 
     @Option(help: "Decoded points along each path, ends included.")
     var steps: Int = 10
 
-    @Option(help: ArgumentHelp("Output folder (default: runs/interpolate-<time>).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: interpolate-<time> beside the model).", valueName: "dir"))
     var out: String?
 
     func validate() throws {

@@ -41,7 +41,7 @@ struct Manifold: ParsableCommand {
     @Flag(help: "Only the scatter of codes (any latent size).")
     var noGrid = false
 
-    @Option(help: ArgumentHelp("Output folder (default: runs/manifold-<time>).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: manifold-<time> beside the model).", valueName: "dir"))
     var out: String?
 
     func validate() throws {

@@ -16,7 +16,7 @@ struct Reconstruct: ParsableCommand {
     @Option(help: "Images shown in reconstructions.png.")
     var count: Int = 20
 
-    @Option(help: ArgumentHelp("Output folder.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: reconstruct-<time> beside the model).", valueName: "dir"))
     var out: String?
 
     func validate() throws {
@@ -44,7 +44,7 @@ struct Encode: ParsableCommand {
     @Option(help: "Which images: train or test.")
     var split: MNIST.Split = .test
 
-    @Option(help: ArgumentHelp("Output folder.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: encode-<time> beside the model).", valueName: "dir"))
     var out: String?
 
     func run() throws {

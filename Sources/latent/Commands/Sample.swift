@@ -34,7 +34,7 @@ struct Sample: ParsableCommand {
     @Flag(help: "Also write the images as samples.npy.")
     var npy = false
 
-    @Option(help: ArgumentHelp("Output folder (default: runs/sample-<time>).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: sample-<time> beside the model).", valueName: "dir"))
     var out: String?
 
     func validate() throws {

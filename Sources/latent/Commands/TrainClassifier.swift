@@ -22,7 +22,7 @@ struct TrainClassifier: TrainingCommand {
     @Option(help: "Network: mlp (fully connected) or conv (convolution blocks, then fully connected layers).")
     var arch: ClassifierArchitecture = .mlp
 
-    @Option(help: ArgumentHelp("Hidden (fully connected) layer sizes, comma-separated; default 256 for mlp, 128 for conv.",
+    @Option(help: ArgumentHelp("Hidden (fully connected) layer sizes, comma-separated (default: 256 for mlp, 128 for conv).",
                                valueName: "sizes"))
     var hidden: ListArgument<Int>?
 
@@ -42,13 +42,13 @@ struct TrainClassifier: TrainingCommand {
     @Option(help: "With --adversarial: the attack's L∞ radius, in pixel units ([0, 1]).")
     var epsilon: Float?
 
-    @Option(help: "With --adversarial pgd: signed gradient steps per batch (default 7).")
+    @Option(help: "With --adversarial pgd: signed gradient steps per batch (default: 7).")
     var attackSteps: Int?
 
-    @Option(help: "With --adversarial pgd or fgsm-rs: the step size (default 2.5·ε/steps for pgd, 1.25·ε for fgsm-rs).")
+    @Option(help: "With --adversarial pgd or fgsm-rs: the step size (default: 2.5·ε/steps for pgd, 1.25·ε for fgsm-rs).")
     var attackStepSize: Float?
 
-    @Option(help: "With --adversarial: weight of the adversarial loss, the clean loss getting the rest (default 0.5 for fgsm, 1 otherwise).")
+    @Option(help: "With --adversarial: weight of the adversarial loss, the clean loss getting the rest (default: 0.5 for fgsm, 1 otherwise).")
     var adversarialWeight: Float?
 
     @Option(help: "Hidden activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")

@@ -37,10 +37,17 @@ struct WordsTrain: ParsableCommand {
     @Flag(help: "Hierarchical softmax instead of negative sampling (word2vec).")
     var hs = false
 
-    @Option(help: "Vector dimensions.")
-    var dim: Int = 100
+    @Option(help: "Vector dimensions (gensim's vector_size).")
+    var vectorSize: Int = 100
 
-    @Option(help: "Context window (default 5; GloVe 10).")
+    /// The earlier name of --vector-size, still accepted.
+    @Option(name: .customLong("dim"), help: .hidden)
+    var dimAlias: Int?
+
+    /// The vector size in force (--dim, when given, for scripts written before the rename).
+    var dim: Int { dimAlias ?? vectorSize }
+
+    @Option(help: "Context window (default: 5; GloVe: 10).")
     var window: Int?
 
     @Option(help: "Ignore words rarer than this.")
@@ -52,10 +59,10 @@ struct WordsTrain: ParsableCommand {
     @Option(help: "Frequent-word subsampling threshold (word2vec; 0 turns it off).")
     var sample: Double = 1e-3
 
-    @Option(help: "Passes over the corpus (default 5; GloVe 15).")
+    @Option(help: "Passes over the corpus (default: 5; GloVe: 15).")
     var epochs: Int?
 
-    @Option(help: "Initial learning rate (default 0.025; GloVe 0.05).")
+    @Option(help: "Initial learning rate (default: 0.025; GloVe: 0.05).")
     var alpha: Float?
 
     @Option(help: "GloVe's weighting cut-off x_max.")
@@ -66,14 +73,14 @@ struct WordsTrain: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
 
-    @Option(help: ArgumentHelp("Output folder (default runs/words-<time>).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder (default: runs/words-<time>).", valueName: "dir"))
     var out: String?
 
     @Flag(help: "No progress output.")
     var quiet = false
 
     func validate() throws {
-        for (name, value) in [("--dim", dim), ("--min-count", minCount), ("--window", window ?? 1), ("--epochs", epochs ?? 1)] where value < 1 {
+        for (name, value) in [("--vector-size", dim), ("--min-count", minCount), ("--window", window ?? 1), ("--epochs", epochs ?? 1)] where value < 1 {
             throw ValidationError("\(name) must be at least 1, got \(value).")
         }
         if !hs && negative < 1 && model != .glove { throw ValidationError("--negative must be at least 1 (or use --hs), got \(negative).") }
@@ -82,7 +89,7 @@ struct WordsTrain: ParsableCommand {
         // and training silently keeps nothing.
         if let a = alpha, !(a > 0 && a <= 1) { throw ValidationError("--alpha must be in (0, 1], got \(a).") }
         try FlagBounds.check("--window", window, in: 1...InputLimits.contextWindow)
-        try FlagBounds.check("--dim", dim, in: 1...10_000)
+        try FlagBounds.check("--vector-size", dim, in: 1...10_000)
         try FlagBounds.check("--epochs", epochs, in: 1...InputLimits.epochs)
         try FlagBounds.check("--negative", negative, in: 0...100)
     }

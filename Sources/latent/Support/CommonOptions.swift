@@ -30,19 +30,23 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Directory with the MNIST IDX files (gz or raw). Default: the 10,000 test images shipped in Data/mnist, split into train and test.", valueName: "dir"))
     var data: String?
 
-    @Option(help: "Use at most this many training images.")
+    @Option(help: "Use at most this many images of each split (as --limit of embed and serve).")
+    var limit: Int?
+
+    @Option(help: "Use at most this many training images (default: --limit).")
     var trainLimit: Int?
 
-    @Option(help: "Use at most this many test images.")
+    @Option(help: "Use at most this many test images (default: --limit).")
     var testLimit: Int?
 
     func validate() throws {
+        if let n = limit, n < 1 { throw ValidationError("--limit must be positive, got \(n).") }
         if let n = trainLimit, n < 1 { throw ValidationError("--train-limit must be positive, got \(n).") }
         if let n = testLimit, n < 1 { throw ValidationError("--test-limit must be positive, got \(n).") }
     }
 
     /// The data these flags select.
-    var source: MNISTSource { MNISTSource(data: data, trainLimit: trainLimit, testLimit: testLimit) }
+    var source: MNISTSource { MNISTSource(data: data, trainLimit: trainLimit ?? limit, testLimit: testLimit ?? limit) }
 
     /// Loads the train and test sets.
     func load() throws -> (train: Dataset, test: Dataset, source: String) { try source.load() }

@@ -18,11 +18,7 @@ final class ProgressLine {
     func update(_ e: TrainingEvent) {
         guard !quiet else { return }
         if let summary = e.epochSummary {
-            // The held-out figures only (the loss is already there): the whole line of every
-            // figure ran to about 330 columns for a VAE.
-            let extras = summary.keys.filter { $0.hasPrefix("test_") }.sorted()
-                .map { "\($0) \(format(summary[$0]!))" }.joined(separator: "  ")
-            write("\(interactive ? "\r\u{1B}[K" : "")epoch \(e.epoch)/\(e.epochs)  loss \(format(Double(e.loss)))  \(extras)  [\(duration(e.elapsed))]\n")
+            write("\(interactive ? "\r\u{1B}[K" : "")\(Self.epochLine(e, summary: summary))\n")
             return
         }
         guard interactive, Date().timeIntervalSince(lastDraw) > 0.1 else { return }
@@ -30,6 +26,25 @@ final class ProgressLine {
         let width = 24, filled = width * e.batch / Swift.max(e.batches, 1)
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         write("\r\u{1B}[Kepoch \(e.epoch)/\(e.epochs) \(bar) \(e.batch)/\(e.batches)  loss \(format(Double(e.loss)))  \(Int(e.samplesPerSecond)) samples/s  ~\(duration(e.remaining)) left")
+    }
+
+    /// The held-out figures that matter first, in this order; other test figures follow by name.
+    static let leadingFigures = ["test_accuracy", "test_target_accuracy", "test_negative_elbo", "test_squared_error", "test_loss"]
+
+    /// One finished epoch in under 100 columns: the training loss, then the held-out figures
+    /// (headline first, "test_" said once), then the elapsed time. Figures that do not fit are
+    /// left to metrics.json (every figure of a VAE once ran to about 330 columns).
+    static func epochLine(_ e: TrainingEvent, summary: [String: Double], width: Int = 99) -> String {
+        let names = summary.keys.filter { $0.hasPrefix("test_") }
+            .sorted { (leadingFigures.firstIndex(of: $0) ?? leadingFigures.count, $0) < (leadingFigures.firstIndex(of: $1) ?? leadingFigures.count, $1) }
+        let head = "epoch \(e.epoch)/\(e.epochs)  loss \(format(Double(e.loss)))", tail = "  [\(duration(e.elapsed))]"
+        var line = head
+        for (i, name) in names.enumerated() {
+            let figure = (i == 0 ? "  test " : "  ") + "\(name.dropFirst(5)) \(format(summary[name] ?? .nan))"
+            guard line.count + figure.count + tail.count <= width else { break }
+            line += figure
+        }
+        return line + tail
     }
 
     func note(_ text: String) {
