@@ -82,7 +82,8 @@ let package = Package(
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentIO"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LatentCLITests", dependencies: ["Latent"]),
+        // Help/ holds the expected --help texts HelpTests reads by path.
+        .testTarget(name: "LatentCLITests", dependencies: ["Latent"], exclude: ["Help"]),
         .testTarget(name: "LatentServeTests",
                     dependencies: ["LatentServe", "Latent", .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ],

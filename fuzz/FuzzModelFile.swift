@@ -32,7 +32,10 @@ func makeTinyModels() throws -> [any SavedModel] {
     vae.priorComponents = 2
     var gan = GAN.Config(kind: .mlp, latentSize: 2)
     (gan.dataSize, gan.generatorHidden, gan.discriminatorHidden) = (6, [3], [3])
+    var dann = DomainAdversarialNetwork.Config(channels: 1, height: 4, width: 4, classes: 2)
+    (dann.network.convolutions, dann.network.kernelSize, dann.network.padding, dann.network.hidden, dann.domainHidden) = ([2], 3, nil, [3], [3])
     return [try Classifier(Classifier.Config(inputSize: 6, hidden: [3], classes: 2)), try ConvClassifier(conv),
+            try DomainAdversarialNetwork(dann),
             try EncoderClassifier(EncoderClassifier.Config(autoencoder: linear, classes: 2)), try Autoencoder(linear),
             try VAE(vae), try GAN(gan)]
 }
