@@ -33,13 +33,18 @@ public struct ZeroShotSettings: RunSettingsFile, Equatable {
     public var side: SideInformation
     public var features: Features
     public var model: ZeroShotModel.Config
+    /// Choose the ridges by class-disjoint validation on the seen classes (`ZeroShotModelSelection`)
+    /// instead of taking `model`'s.
+    public var selectRidges: Bool
 
-    public init(data: MNISTSource, unseen: [Int], side: SideInformation, features: Features, model: ZeroShotModel.Config) {
+    public init(data: MNISTSource, unseen: [Int], side: SideInformation, features: Features, model: ZeroShotModel.Config,
+                selectRidges: Bool = true) {
         self.data = data
         self.unseen = unseen
         self.side = side
         self.features = features
         self.model = model
+        self.selectRidges = selectRidges
     }
 
     /// English names of the digits: the words DeViSE-style zero-shot looks up.
@@ -54,10 +59,15 @@ public struct ZeroShotResults: Codable, Sendable {
     public var testSamples: Int
     public var featureWidth: Int
     public var evaluation: ZeroShotEvaluation
+    /// The ridges used, and the validation accuracy that chose them (when chosen).
+    public var featureRidge: Float
+    public var signatureRidge: Float
+    public var validationAccuracy: Double?
 
     enum CodingKeys: String, CodingKey {
         case seen = "seen_classes", unseen = "unseen_classes", trainSamples = "train_samples", testSamples = "test_samples"
-        case featureWidth = "feature_width", evaluation
+        case featureWidth = "feature_width", evaluation, featureRidge = "feature_ridge", signatureRidge = "signature_ridge"
+        case validationAccuracy = "validation_accuracy"
     }
 }
 
@@ -73,7 +83,10 @@ public struct ZeroShotReport {
     /// The summary people read.
     public var summary: [(String, String)] {
         let e = results.evaluation
+        let ridges = "γ \(results.featureRidge), λ \(results.signatureRidge)"
+            + (results.validationAccuracy.map { " (chosen on held-out seen classes: \(formatPercent($0)))" } ?? "")
         return [("method", settings.model.method.rawValue), ("features", "\(results.featureWidth) per image"),
+                ("ridges", ridges),
                 ("seen classes", results.seen.map(String.init).joined(separator: ",")),
                 ("unseen classes", results.unseen.map(String.init).joined(separator: ",")),
                 ("unseen accuracy", formatPercent(e.unseenAccuracy) + " (chance \(formatPercent(1 / Double(results.unseen.count))))"),
@@ -111,11 +124,19 @@ public enum ZeroShotExperiment {
                                            warnings: &warnings)
         for w in warnings { log.note("warning: " + w) }
         let trainFeatures = try extract(seenTrain.inputs), testFeatures = try extract(test.inputs)
-        let model = try ZeroShotModel(features: trainFeatures, labels: seenLabels, signatures: signatures, config: settings.model)
+        var config = settings.model, validation: Double?
+        if settings.selectRidges {
+            (config, validation) = try ZeroShotModelSelection.select(features: trainFeatures, labels: seenLabels,
+                                                                     signatures: signatures, config: config)
+            log.note("ridges γ \(config.featureRidge), λ \(config.signatureRidge) chosen on held-out seen classes")
+        }
+        let model = try ZeroShotModel(features: trainFeatures, labels: seenLabels, signatures: signatures, config: config)
         let testLabels = test.labels ?? []
         let evaluation = try ZeroShotEvaluation(model, features: testFeatures, labels: testLabels, seen: seen, unseen: settings.unseen)
         let results = ZeroShotResults(seen: seen, unseen: settings.unseen, trainSamples: seenTrain.count, testSamples: test.count,
-                                      featureWidth: trainFeatures.shape[1], evaluation: evaluation)
+                                      featureWidth: trainFeatures.shape[1], evaluation: evaluation,
+                                      featureRidge: config.featureRidge, signatureRidge: config.signatureRidge,
+                                      validationAccuracy: validation)
         let folder = try RunFolder(out, name: "zeroshot")
         try settings.write(to: folder)
         try MetricsFile.write(RunMetrics(command: ZeroShotSettings.command, settings: settings, epochs: [], results: results),
@@ -203,4 +224,11 @@ public enum ZeroShotExperiment {
     }
 
     static func list(_ classes: [Int]) -> String { classes.map(String.init).joined(separator: ",") }
+}
+
+extension EmbeddedData {
+    /// The class × attribute table of the digits shipped in `Data/digit-attributes.csv`.
+    public static func digitAttributes() throws -> String {
+        try directory(".", marker: "digit-attributes.csv") + "/digit-attributes.csv"
+    }
 }

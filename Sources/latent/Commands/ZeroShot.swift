@@ -39,11 +39,11 @@ struct ZeroShot: ParsableCommand {
     @Option(help: "With --features pca: the number of components.")
     var pcaComponents = 100
 
-    @Option(help: "Ridge on the feature side (γ of ESZSL and DeViSE; the L2 weight of DAP's logistic regressions).")
-    var gamma: Float = 1
+    @Option(help: "Ridge on the feature side (γ of ESZSL and DeViSE; the L2 weight of DAP's logistic regressions); default: chosen on held-out seen classes.")
+    var gamma: Float?
 
-    @Option(help: "Ridge on the attribute side (λ of ESZSL).")
-    var lambda: Float = 1
+    @Option(help: "Ridge on the attribute side (λ of ESZSL); default: chosen on held-out seen classes.")
+    var lambda: Float?
 
     @Option(help: ArgumentHelp("Output folder (default: runs/zeroshot-<time>).", valueName: "dir"))
     var out: String?
@@ -60,7 +60,8 @@ struct ZeroShot: ParsableCommand {
             throw ValidationError("--unseen must be labels in 0..<\(InputLimits.layerWidth), got \(bad).")
         }
         try FlagBounds.check("--pca-components", pcaComponents, in: 1...784)
-        for (flag, v) in [("--gamma", gamma), ("--lambda", lambda)] where !(v.isFinite && v > 0 && v <= 1e6) {
+        for (flag, value) in [("--gamma", gamma), ("--lambda", lambda)] {
+            guard let v = value, !(v.isFinite && v > 0 && v <= 1e6) else { continue }
             throw ValidationError("\(flag) must be in (0, 1e6], got \(v).")
         }
         if method == .dap && wordVectors != nil { throw ValidationError("--method dap needs attributes in [0, 1]; word vectors go with eszsl or devise.") }
@@ -69,8 +70,8 @@ struct ZeroShot: ParsableCommand {
     func run() throws {
         compute.apply()
         var config = ZeroShotModel.Config(method: method ?? (wordVectors == nil ? .eszsl : .devise))
-        config.featureRidge = gamma
-        config.signatureRidge = lambda
+        config.featureRidge = gamma ?? 1
+        config.signatureRidge = lambda ?? 1
         config.seed = compute.seed
         let side: ZeroShotSettings.SideInformation = if let attributes { .attributes(attributes) } else {
             .wordVectors(wordVectors ?? "", names: classNames?.values ?? ZeroShotSettings.digitNames)
@@ -81,7 +82,7 @@ struct ZeroShot: ParsableCommand {
         default: .model(features)
         }
         let settings = ZeroShotSettings(data: dataOptions.source, unseen: unseen.values, side: side, features: featureSource,
-                                        model: config)
+                                        model: config, selectRidges: gamma == nil && lambda == nil)
         let progress = ProgressLine(quiet: quiet)
         let report = try ZeroShotExperiment.run(settings, out: out, log: progress.log)
         print(summaryTable(report.summary))
