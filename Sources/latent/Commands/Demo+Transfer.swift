@@ -15,10 +15,15 @@ struct TransferSection: DemoSection {
         training.seed = context.seed
         var sourceTraining = training
         sourceTraining.epochs = context.quick ? 1 : 3
+        // Ten images a class: small batches and a larger step, so a new last layer on frozen
+        // features has converged within the steps every start gets.
+        var targetTraining = training
+        targetTraining.batchSize = 10
+        targetTraining.learningRate = 1e-2
         var settings = TransferExperimentSettings(data: context.data, network: .mlp(network), sourceTraining: sourceTraining,
-                                                  targetTraining: training)
+                                                  targetTraining: targetTraining)
         settings.labelsPerClass = [10]
-        settings.targetSteps = context.quick ? 30 : 60
+        settings.targetSteps = context.quick ? 100 : 300
         let transfer = try TransferExperiment.run(settings, in: try context.start(settings, in: key), log: context.log)
         let scratch = transfer.results.accuracy(.scratch, labels: 10) ?? .nan
         let frozen = transfer.results.accuracy(.frozen, labels: 10) ?? .nan

@@ -43,7 +43,13 @@ struct Transfer: ParsableCommand {
     @Option(name: [.customLong("lr")], help: "Learning rate (Adam).")
     var learningRate: Float = 1e-3
 
-    @Option(help: "Fine-tuned runs: the reused layers' learning rate as a fraction of --lr.")
+    @Option(help: "Target runs: examples per mini-batch (default: --batch-size).")
+    var targetBatchSize: Int?
+
+    @Option(help: "Target runs: the learning rate (default: --lr).")
+    var targetLr: Float?
+
+    @Option(help: "Fine-tuned runs: the reused layers' learning rate as a fraction of the target learning rate.")
     var fineTuneScale: Float = 0.1
 
     @Option(help: ArgumentHelp("Output folder (default: runs/transfer-<time>).", valueName: "dir"))
@@ -67,6 +73,8 @@ struct Transfer: ParsableCommand {
         try FlagBounds.check("--source-epochs", sourceEpochs, in: 1...InputLimits.epochs)
         try FlagBounds.check("--target-steps", targetSteps, in: 1...1_000_000)
         try FlagBounds.check("--batch-size", batchSize, in: 1...65_536)
+        try FlagBounds.check("--target-batch-size", targetBatchSize, in: 1...65_536)
+        if let lr = targetLr, !(lr.isFinite && lr > 0 && lr <= 10) { throw ValidationError("--target-lr must be in (0, 10], got \(lr).") }
         if !(learningRate.isFinite && learningRate > 0 && learningRate <= 10) { throw ValidationError("--lr must be in (0, 10], got \(learningRate).") }
         if !(fineTuneScale.isFinite && fineTuneScale > 0 && fineTuneScale <= 1000) {
             throw ValidationError("--fine-tune-scale must be in (0, 1000], got \(fineTuneScale).")
@@ -92,8 +100,11 @@ struct Transfer: ParsableCommand {
         training.seed = compute.seed
         var sourceTraining = training
         sourceTraining.epochs = sourceEpochs
+        var targetTraining = training
+        targetTraining.batchSize = targetBatchSize ?? batchSize
+        targetTraining.learningRate = targetLr ?? learningRate
         var settings = TransferExperimentSettings(data: dataOptions.source, network: network, sourceTraining: sourceTraining,
-                                                  targetTraining: training)
+                                                  targetTraining: targetTraining)
         settings.sourceClasses = sourceClasses.values
         settings.targetClasses = targetClasses.values
         settings.labelsPerClass = labelsPerClass.values
