@@ -25,10 +25,12 @@ public enum ClassifierTraining {
     /// Trains `model` on `train`, reporting `test_accuracy` after every epoch, with checkpoints
     /// in `runDirectory`. With `resume`, continues the run saved there (its settings must match).
     /// With `adversarial`, each batch is replaced or mixed with adversarial examples of the model
-    /// being trained, and `test_adversarial_accuracy` is reported too.
+    /// being trained, and `test_adversarial_accuracy` is reported too. With `transfer` (a model
+    /// with a reused trunk), the trunk's learning rate is scaled and it is unfrozen on schedule.
     public static func fit<Model: LabelPredictor & SavedModel>(
         _ model: Model, training: TrainingConfig, train: Dataset, test: Dataset,
         runDirectory: String?, resume: Bool = false, adversarial: AdversarialTraining? = nil,
+        transfer: TransferTraining? = nil,
         onEvent: (TrainingEvent) -> Void = { _ in }) throws -> TrainingLoop {
         guard let labels = train.labels, let testLabels = test.labels else {
             throw ModelError.invalidConfig("classifier training needs labels")
@@ -42,7 +44,15 @@ public enum ClassifierTraining {
         let attackNoise = RandomStream(seed: training.seed &+ 0xAD7E)
         let (loop, optimizer) = try ModelTraining.loop(for: model, training: training, runDirectory: runDirectory, resume: resume,
                                                        state: adversarial == nil ? [] : [("attack_noise", attackNoise)])
+        let transferable = model as? any TransferableClassifier
+        if let transfer {
+            try transfer.validate()
+            guard let transferable else { throw ModelError.invalidConfig("\(Model.kind) has no trunk to transfer") }
+            optimizer.learningRateScales = transferable.trunkPaths.map { ($0, transfer.trunkLearningRateScale) }
+        }
         try loop.run(train) { step in
+            // Frozen flags are in the checkpoint, so a resumed run is already in the right phase.
+            if let after = transfer?.unfreezeAfter, step.index == 1, step.epoch == after + 1 { transferable?.unfreezeTrunk() }
             let loss: Float
             if let adversarial {
                 let objective = try adversarial.loss(model, inputs: step.batch.inputs, labels: step.batch.labels,

@@ -27,6 +27,12 @@ open class Optimizer {
     public private(set) var lastGradientNorm: Float?
     /// The synchroniser's flat buffer, kept from one update to the next.
     public var flatGradientBuffer = Tensor(shape: [0])
+    /// Parameter groups, as PyTorch's: a parameter whose path starts with a group's `prefix`
+    /// (a module path such as `"features"` or `"encoder.0"`) steps with `learningRate × scale`;
+    /// the first matching group wins, every other parameter uses `learningRate`. Transfer
+    /// learning gives reused layers a smaller rate than a new head this way. Schedules change
+    /// `learningRate` and the groups follow.
+    public var learningRateScales: [(prefix: String, scale: Float)] = []
 
     public init(learningRate: Float) throws(OptimizerError) {
         guard learningRate > 0, learningRate.isFinite else { throw .invalid("learning rate", learningRate) }
@@ -39,7 +45,22 @@ open class Optimizer {
         synchronizer.synchronize(&g, buffer: &flatGradientBuffer)
         if let maxGradientNorm { lastGradientNorm = g.clip(maxNorm: maxGradientNorm) }
         stepCount += 1
-        for entry in g.parameters { apply(entry.parameter, gradient: entry.gradient, key: entry.name) }
+        let base = learningRate
+        // Each group's rate is set for its parameters' step alone (subclasses read `learningRate`),
+        // then the base rate is restored for the schedule and the checkpoint.
+        defer { learningRate = base }
+        for entry in g.parameters {
+            learningRate = base * learningRateScale(for: entry.name)
+            apply(entry.parameter, gradient: entry.gradient, key: entry.name)
+        }
+    }
+
+    /// The factor `learningRateScales` gives the parameter at `path` (1 outside every group).
+    public func learningRateScale(for path: String) -> Float {
+        for group in learningRateScales where path == group.prefix || path.hasPrefix(group.prefix + ".") {
+            return group.scale
+        }
+        return 1
     }
 
     /// Updates one parameter in place from its gradient. Subclasses override.

@@ -60,16 +60,25 @@ struct TrainClassifier: TrainingCommand {
     @Option(help: "Weight initialisation: \(Initializer.allCases.map(\.rawValue).joined(separator: ", ")).")
     var initializer: Initializer = .pytorchDefault
 
-    @Option(help: ArgumentHelp("Start from a trained model: an autoencoder's encoder with a linear head on its code, or a convolutional classifier's (or a DANN's) network.", valueName: "checkpoint"))
+    @Option(help: ArgumentHelp("Transfer: start from the encoder of a saved model (an MLP, conv or encoder classifier, a DANN, an autoencoder or a VAE) with a new last layer.", valueName: "checkpoint"))
     var initFrom: String?
 
-    @Flag(help: "With --init-from: train only the head (fully connected layers), keep the encoder (convolutions) fixed.")
+    @Flag(help: "With --init-from: train only the new last layer, keep the reused layers fixed.")
     var freezeEncoder = false
 
     @Flag(help: "With --init-from's shape but random weights: the baseline that shows what pretraining adds.")
     var randomEncoder = false
 
-    @Option(help: "Train on only this many labelled images (a seeded random subset).")
+    @Option(help: ArgumentHelp("With --init-from: keep the reused layers frozen for this many epochs, then fine-tune everything.", valueName: "epochs"))
+    var unfreezeAfter: Int?
+
+    @Option(help: ArgumentHelp("With --init-from: the reused layers' learning rate as a fraction of --lr (e.g. 0.1).", valueName: "scale"))
+    var encoderLrScale: Float?
+
+    @Option(help: ArgumentHelp("Train and test on these labels only (e.g. 5,6,7,8,9); the network gets one output per class, reports name the original labels.", valueName: "labels"))
+    var classes: ListArgument<Int>?
+
+    @Option(help: "Train on this many labelled images per class (a seeded random choice).")
     var labels: Int?
 
     func validate() throws {
@@ -89,13 +98,25 @@ struct TrainClassifier: TrainingCommand {
         if let w = adversarialWeight, !(w >= 0 && w <= 1) { throw ValidationError("--adversarial-weight must be in [0, 1], got \(w).") }
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
         if let n = labels, n < 1 { throw ValidationError("--labels must be positive, got \(n).") }
-        if (freezeEncoder || randomEncoder) && initFrom == nil { throw ValidationError("--freeze-encoder and --random-encoder need --init-from.") }
+        if (freezeEncoder || randomEncoder || unfreezeAfter != nil || encoderLrScale != nil) && initFrom == nil {
+            throw ValidationError("--freeze-encoder, --random-encoder, --unfreeze-after and --encoder-lr-scale need --init-from.")
+        }
+        if freezeEncoder && unfreezeAfter != nil { throw ValidationError("--freeze-encoder keeps the reused layers frozen; --unfreeze-after ends that: give one.") }
+        try FlagBounds.check("--unfreeze-after", unfreezeAfter, in: 1...InputLimits.epochs)
+        if let s = encoderLrScale, !(s.isFinite && s > 0 && s <= 1000) { throw ValidationError("--encoder-lr-scale must be in (0, 1000], got \(s).") }
+        if let classes {
+            if classes.values.count < 2 { throw ValidationError("--classes needs at least 2 labels, got '\(classes.defaultValueDescription)'.") }
+            if Set(classes.values).count != classes.values.count { throw ValidationError("--classes lists a label twice: '\(classes.defaultValueDescription)'.") }
+            if let bad = classes.values.first(where: { !(0..<InputLimits.layerWidth).contains($0) }) {
+                throw ValidationError("--classes must be labels in 0..<\(InputLimits.layerWidth), got \(bad).")
+            }
+        }
         if initFrom == nil {
             do {
                 switch try modelConfig() {
                 case .mlp(let config): try FlagBounds.checkWeights(Classifier.self, config)
                 case .conv(let config): try FlagBounds.checkWeights(ConvClassifier.self, config)
-                case .encoder, .convPretrained: break
+                case .encoder, .convPretrained, .mlpPretrained: break
                 }
             } catch let error as ModelError { throw ValidationError(error.description + ".") }
         }
@@ -106,7 +127,8 @@ struct TrainClassifier: TrainingCommand {
         let progress = ProgressLine(quiet: output.quiet)
         let (settings, folder) = try ClassifierRunSettings.start(
             fresh: ClassifierRunSettings(model: try modelConfig(), training: training.config(seed: compute.seed),
-                                         data: dataOptions.source, labels: labels, adversarial: adversarialTraining()),
+                                         data: dataOptions.source, adversarial: adversarialTraining(),
+                                         classes: classes?.values, labelsPerClass: labels, transfer: transferTraining()),
             out: output.out, resume: output.resume, name: "classifier",
             givenFlags: output.givenSettingFlags)
         let report = try ClassifierExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)
@@ -115,8 +137,9 @@ struct TrainClassifier: TrainingCommand {
 
     /// The model the flags describe.
     func modelConfig() throws -> ClassifierModelConfig {
+        let classCount = classes?.values.count ?? 10
         if let initFrom {
-            return try .pretrained(initFrom, inputSize: 784, classes: 10, freezeEncoder: freezeEncoder,
+            return try .pretrained(initFrom, inputSize: 784, classes: classCount, freezeEncoder: freezeEncoder || unfreezeAfter != nil,
                                    random: randomEncoder, seed: compute.seed)
         }
         if arch == .conv {
@@ -125,17 +148,24 @@ struct TrainClassifier: TrainingCommand {
             config.kernelSize = kernelSize
             config.pool = pool
             config.hidden = hidden?.values ?? [128]
+            config.classes = classCount
             config.dropout = dropout
             config.seed = compute.seed
             do { try config.validate() } catch { throw ValidationError("--arch conv: \(error)") }
             return .conv(config)
         }
-        var config = Classifier.Config(inputSize: 784, hidden: hidden?.values ?? [256], classes: 10)
+        var config = Classifier.Config(inputSize: 784, hidden: hidden?.values ?? [256], classes: classCount)
         config.activation = activation
         config.dropout = dropout
         config.initializer = initializer
         config.seed = compute.seed
         return .mlp(config)
+    }
+
+    /// The transfer schedule the flags describe, if any.
+    func transferTraining() -> TransferTraining? {
+        guard initFrom != nil, !randomEncoder, unfreezeAfter != nil || encoderLrScale != nil else { return nil }
+        return TransferTraining(unfreezeAfter: unfreezeAfter, trunkLearningRateScale: encoderLrScale ?? 1)
     }
 
     /// The adversarial-training recipe the flags describe, if any.
