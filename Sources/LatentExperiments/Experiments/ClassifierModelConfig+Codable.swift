@@ -2,14 +2,14 @@ import Foundation
 import LatentModels
 
 /// `run.json`'s form of a classifier shape: `{"kind": "mlp", "config": {…}}` (and `path`,
-/// `freeze_features` for a pretrained conv network), which Python reads as plain fields. Swift's
+/// `freeze_features` for a pretrained MLP or conv network), which Python reads as plain fields. Swift's
 /// synthesised form, `{"mlp": {"_0": {…}}}`, is what runs made before format version 2 hold; it
 /// is still read, so those runs resume.
 extension ClassifierModelConfig {
     private enum Keys: String, CodingKey { case kind, config, path, freezeFeatures }
 
     /// The synthesised form's keys: the case name, then `_0` and the labels inside it.
-    private enum LegacyCase: String, CodingKey { case mlp, conv, convPretrained, encoder }
+    private enum LegacyCase: String, CodingKey { case mlp, conv, convPretrained, mlpPretrained, encoder }
     private enum LegacyValue: String, CodingKey { case value = "_0", path, freezeFeatures }
 
     public func encode(to encoder: Encoder) throws {
@@ -19,6 +19,11 @@ extension ClassifierModelConfig {
         case .conv(let config): try c.encode("conv", forKey: .kind); try c.encode(config, forKey: .config)
         case .convPretrained(let config, let path, let freeze):
             try c.encode("conv-pretrained", forKey: .kind)
+            try c.encode(config, forKey: .config)
+            try c.encode(path, forKey: .path)
+            try c.encode(freeze, forKey: .freezeFeatures)
+        case .mlpPretrained(let config, let path, let freeze):
+            try c.encode("mlp-pretrained", forKey: .kind)
             try c.encode(config, forKey: .config)
             try c.encode(path, forKey: .path)
             try c.encode(freeze, forKey: .freezeFeatures)
@@ -36,10 +41,14 @@ extension ClassifierModelConfig {
             self = .convPretrained(try c.decode(ConvClassifier.Config.self, forKey: .config),
                                    path: try c.decode(String.self, forKey: .path),
                                    freezeFeatures: try c.decode(Bool.self, forKey: .freezeFeatures))
+        case "mlp-pretrained":
+            self = .mlpPretrained(try c.decode(Classifier.Config.self, forKey: .config),
+                                  path: try c.decode(String.self, forKey: .path),
+                                  freezeFeatures: try c.decode(Bool.self, forKey: .freezeFeatures))
         case "encoder": self = .encoder(try c.decode(EncoderClassifier.Config.self, forKey: .config))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c,
-                                                   debugDescription: "unknown classifier kind '\(other)' (mlp, conv, conv-pretrained, encoder)")
+                                                   debugDescription: "unknown classifier kind '\(other)' (mlp, conv, conv-pretrained, mlp-pretrained, encoder)")
         }
     }
 
@@ -48,7 +57,7 @@ extension ClassifierModelConfig {
         let c = try decoder.container(keyedBy: LegacyCase.self)
         guard let which = c.allKeys.first, c.allKeys.count == 1 else {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath,
-                                                    debugDescription: "expected one of kind, mlp, conv, convPretrained, encoder"))
+                                                    debugDescription: "expected one of kind, mlp, conv, convPretrained, mlpPretrained, encoder"))
         }
         let inner = try c.nestedContainer(keyedBy: LegacyValue.self, forKey: which)
         switch which {
@@ -58,6 +67,10 @@ extension ClassifierModelConfig {
             self = .convPretrained(try inner.decode(ConvClassifier.Config.self, forKey: .value),
                                    path: try inner.decode(String.self, forKey: .path),
                                    freezeFeatures: try inner.decode(Bool.self, forKey: .freezeFeatures))
+        case .mlpPretrained:
+            self = .mlpPretrained(try inner.decode(Classifier.Config.self, forKey: .value),
+                                  path: try inner.decode(String.self, forKey: .path),
+                                  freezeFeatures: try inner.decode(Bool.self, forKey: .freezeFeatures))
         case .encoder: self = .encoder(try inner.decode(EncoderClassifier.Config.self, forKey: .value))
         }
     }
