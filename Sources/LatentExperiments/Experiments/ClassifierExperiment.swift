@@ -12,6 +12,9 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
     /// or a DANN's network); with `freezeFeatures`, only its fully connected layers train.
     case convPretrained(ConvClassifier.Config, path: String, freezeFeatures: Bool)
     case encoder(EncoderClassifier.Config)
+    /// An MLP with logistic hidden layers starting from the DBN saved in `path` (the stack plus a
+    /// fresh softmax layer).
+    case dbnPretrained(Classifier.Config, path: String)
 
     /// An encoder classifier on the autoencoder saved in `path`: its trained encoder (`random`:
     /// the same shape, randomly initialised: the baseline that shows what pretraining adds).
@@ -28,6 +31,15 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
                 throw ExperimentError("\(path): its network has \(config.classes) classes, the data \(classes)")
             }
             return random ? .conv(config) : .convPretrained(config, path: path, freezeFeatures: freezeEncoder)
+        }
+        if kind == DBN.kind {
+            let dbn = try DBN.load(path: path)
+            guard dbn.config.layers[0] == inputSize else {
+                throw ExperimentError("\(path): its stack takes \(dbn.config.layers[0]) inputs, the data has \(inputSize)")
+            }
+            if freezeEncoder { throw ExperimentError("--freeze-encoder is for autoencoder and convolutional models; a DBN's stack is fine-tuned whole") }
+            let config = try dbn.unrolledClassifier(classes: classes, seed: seed).config
+            return random ? .mlp(config) : .dbnPretrained(config, path: path)
         }
         let autoencoder = try Autoencoder.load(path: path)
         guard autoencoder.config.inputSize == inputSize else {
@@ -55,6 +67,11 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
             }
             if freeze { model.features.freeze() }
             return model
+        case .dbnPretrained(let c, let path):
+            guard !resuming else { return try Classifier(c) }
+            let model = try DBN.load(path: path).unrolledClassifier(classes: c.classes, seed: c.seed)
+            guard model.config == c else { throw ExperimentError("\(path): the DBN no longer matches the run's classifier \(model.summary)") }
+            return model
         case .encoder(let c):
             guard let path = c.pretrained, !resuming else { return try EncoderClassifier(c) }
             return try EncoderClassifier(pretrained: try Autoencoder.load(path: path), path: path, classes: c.classes,
@@ -68,6 +85,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
         case .mlp(let c): "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-")
         case .conv(let c): c.summary
         case .convPretrained(let c, _, let freeze): c.summary + " (pretrained" + (freeze ? ", features frozen)" : ")")
+        case .dbnPretrained(let c, _): "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-") + ", sigmoid (DBN-pretrained)"
         case .encoder(let c):
             "encoder of \(c.autoencoder.summary) + linear head" + (c.pretrained == nil ? " (random init)" : " (pretrained)")
                 + (c.freezeEncoder ? ", encoder frozen" : "")

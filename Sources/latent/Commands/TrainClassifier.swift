@@ -60,7 +60,7 @@ struct TrainClassifier: TrainingCommand {
     @Option(help: "Weight initialisation: \(Initializer.allCases.map(\.rawValue).joined(separator: ", ")).")
     var initializer: Initializer = .pytorchDefault
 
-    @Option(help: ArgumentHelp("Start from a trained model: an autoencoder's encoder with a linear head on its code, or a convolutional classifier's (or a DANN's) network.", valueName: "checkpoint"))
+    @Option(help: ArgumentHelp("Start from a trained model: an autoencoder's encoder with a linear head on its code, a convolutional classifier's (or a DANN's) network, or a DBN's stack with a softmax layer.", valueName: "checkpoint"))
     var initFrom: String?
 
     @Flag(help: "With --init-from: train only the head (fully connected layers), keep the encoder (convolutions) fixed.")
@@ -95,7 +95,7 @@ struct TrainClassifier: TrainingCommand {
                 switch try modelConfig() {
                 case .mlp(let config): try FlagBounds.checkWeights(Classifier.self, config)
                 case .conv(let config): try FlagBounds.checkWeights(ConvClassifier.self, config)
-                case .encoder, .convPretrained: break
+                case .encoder, .convPretrained, .dbnPretrained: break
                 }
             } catch let error as ModelError { throw ValidationError(error.description + ".") }
         }
