@@ -49,6 +49,12 @@ public struct RBMData: Codable, Sendable, Equatable {
             let (mnistTrain, mnistTest, mnistSource) = try mnist.load()
             (train, test, source) = (mnistTrain.inputs, mnistTest.inputs, mnistSource)
         }
+        // Checked before any arithmetic, so the message names the file's own row.
+        for (rows, name) in [(train, trainNPY ?? "the training data"), (test, testNPY ?? trainNPY ?? "the test data")] {
+            if let bad = rows.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw ExperimentError("\(name): row \(bad / rows.shape[1]), column \(bad % rows.shape[1]) is \(rows.scalars[bad]); values must be finite")
+            }
+        }
         if binarize {
             train = train.map { $0 > 0.5 ? 1 : 0 }
             test = test.map { $0 > 0.5 ? 1 : 0 }

@@ -67,46 +67,42 @@ public struct RBMAnnealedImportanceSampling: Sendable {
         for a in baseBias { baseLogZ += Double(stableSoftplus(a)) }
 
         var rng = RandomGenerator(seed: seed)
-        let target = rbm.visibleBias.value.scalars
+        // Per-unit constants as flat buffers: the loops below run K × runs × units times.
+        let base = Tensor(shape: [width], scalars: baseBias)
+        let gap = rbm.visibleBias.value - base
+        let pBase = base.unsafeBaseAddress, pGap = gap.unsafeBaseAddress, pTarget = rbm.visibleBias.value.unsafeBaseAddress
         var v = Tensor(shape: [runs, width])
-        let pv = v.unsafeBaseAddress
-        for r in 0..<runs {
-            for i in 0..<width { pv[r * width + i] = rng.nextFloat() < stableSigmoid(baseBias[i]) ? 1 : 0 }
-        }
+        var pv = v.unsafeBaseAddress
+        for e in 0..<(runs * width) { pv[e] = rng.nextFloat() < stableSigmoid(pBase[e % width]) ? 1 : 0 }
         var logWeights = [Double](repeating: 0, count: runs)
         let schedule = betas()
         for k in 1..<schedule.count {
-            let previous = schedule[k - 1], beta = schedule[k]
+            let previous = Float(schedule[k - 1]), beta = Float(schedule[k])
             let x = rbm.hiddenInput(v)
-            let px = x.unsafeBaseAddress, pv = v.unsafeBaseAddress
+            let px = x.unsafeBaseAddress
             for r in 0..<runs {
                 // log p*_β(v) − log p*_β'(v): the visible terms are linear in β.
-                var visibleDot = 0.0
-                for i in 0..<width where pv[r * width + i] != 0 { visibleDot += Double(target[i] - baseBias[i]) }
-                var delta = (beta - previous) * visibleDot
-                for j in 0..<hidden {
-                    let xj = px[r * hidden + j]
-                    delta += Double(stableSoftplus(Float(beta) * xj)) - Double(stableSoftplus(Float(previous) * xj))
-                }
-                logWeights[r] += delta
+                var visibleDot: Float = 0
+                let row = pv + r * width
+                for i in 0..<width where row[i] != 0 { visibleDot += pGap[i] }
+                var hiddenTerms: Float = 0
+                let xr = px + r * hidden
+                for j in 0..<hidden { hiddenTerms += stableSoftplus(beta * xr[j]) - stableSoftplus(previous * xr[j]) }
+                logWeights[r] += Double((beta - previous) * visibleDot) + Double(hiddenTerms)
             }
             if k == schedule.count - 1 { break }
             // One Gibbs step at β: h ~ σ(β (Wv + c)), v ~ σ((1 − β) b_A + β (Wᵀh + b_B)).
             let h = Tensor(uninitializedShape: [runs, hidden])
             let ph = h.unsafeBaseAddress
-            for e in 0..<(runs * hidden) { ph[e] = rng.nextFloat() < stableSigmoid(Float(beta) * px[e]) ? 1 : 0 }
+            for e in 0..<(runs * hidden) { ph[e] = rng.nextFloat() < stableSigmoid(beta * px[e]) ? 1 : 0 }
             let y = h.matmul(rbm.weight.value)
             let py = y.unsafeBaseAddress
-            let next = Tensor(uninitializedShape: [runs, width])
-            let pn = next.unsafeBaseAddress
-            let b = Float(beta)
-            for r in 0..<runs {
-                for i in 0..<width {
-                    let input = (1 - b) * baseBias[i] + b * (py[r * width + i] + target[i])
-                    pn[r * width + i] = rng.nextFloat() < stableSigmoid(input) ? 1 : 0
-                }
+            for e in 0..<(runs * width) {
+                let i = e % width
+                py[e] = rng.nextFloat() < stableSigmoid((1 - beta) * pBase[i] + beta * (py[e] + pTarget[i])) ? 1 : 0
             }
-            v = next
+            v = y
+            pv = v.unsafeBaseAddress
         }
         let logMean = RBM.logSumExp(logWeights) - log(Double(runs))
         // Spread of the weights relative to their mean, on a scale where the largest is 1.
