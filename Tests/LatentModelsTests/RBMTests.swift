@@ -15,21 +15,26 @@ import Glibc
     static let digits: Tensor? = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         guard let data = try? MNIST.dataset(directory: root.appendingPathComponent("Data/mnist").path, split: .test) else { return nil }
-        let n = 3000
-        let images = data.inputs.rows(0..<n)
-        let out = Tensor(shape: [n, 196])
+        return pooled(data.inputs.rows(0..<3000), side: 28, on: 0.5)
+    }()
+
+    /// Square images `[N, side²]` averaged over 2×2 blocks, a block on (1) when its mean exceeds
+    /// `threshold`: `[N, (side/2)²]`.
+    static func pooled(_ images: Tensor, side: Int, on threshold: Float) -> Tensor {
+        let n = images.shape[0], half = side / 2
+        let out = Tensor(shape: [n, half * half])
         let p = images.unsafeBaseAddress, q = out.unsafeBaseAddress
         for r in 0..<n {
-            for y in 0..<14 {
-                for x in 0..<14 {
+            for y in 0..<half {
+                for x in 0..<half {
                     var s: Float = 0
-                    for dy in 0..<2 { for dx in 0..<2 { s += p[r * 784 + (2 * y + dy) * 28 + 2 * x + dx] } }
-                    q[r * 196 + y * 14 + x] = s / 4 > 0.5 ? 1 : 0
+                    for dy in 0..<2 { for dx in 0..<2 { s += p[r * side * side + (2 * y + dy) * side + 2 * x + dx] } }
+                    q[r * half * half + y * half + x] = s / 4 > threshold ? 1 : 0
                 }
             }
         }
         return out
-    }()
+    }
 
     /// Train (first 2,500) and held-out (last 500) rows of `digits`.
     static func split() throws -> (train: Dataset, test: Dataset) {
@@ -72,24 +77,9 @@ import Glibc
         #expect(Swift.abs(log(free.reduce(0) { $0 + exp(-$1) }) - log(total)) < 1e-5)
     }
 
-    /// The first 3,000 shipped digits pooled to 7×7 (a block is on when a quarter of its 16
-    /// pixels' ink is): 49 visible units keep AIS fast enough for a debug test.
-    static let coarseDigits: Tensor? = {
-        guard let d = digits else { return nil }
-        let n = d.shape[0]
-        let out = Tensor(shape: [n, 49])
-        let p = d.unsafeBaseAddress, q = out.unsafeBaseAddress
-        for r in 0..<n {
-            for y in 0..<7 {
-                for x in 0..<7 {
-                    var s: Float = 0
-                    for dy in 0..<2 { for dx in 0..<2 { s += p[r * 196 + (2 * y + dy) * 14 + 2 * x + dx] } }
-                    q[r * 49 + y * 7 + x] = s >= 1 ? 1 : 0
-                }
-            }
-        }
-        return out
-    }()
+    /// `digits` pooled again to 7×7 (a block is on when any of its four pixels is): 49 visible
+    /// units keep AIS fast enough for a debug test.
+    static let coarseDigits: Tensor? = digits.map { pooled($0, side: 14, on: 0.2) }
 
     @Test func annealedImportanceSamplingAgreesWithTheExactLogPartition() throws {
         // A trained RBM with 10 hidden units: 1,024 hidden states to enumerate.
