@@ -9,7 +9,8 @@
 # Benchmarks/peers/umap_metrics.py) and d2v (doc2vec on the Lee corpus, PV-DBOW then PV-DM,
 # through Benchmarks/peers/doc2vec_compare.py) and texture (ms per pixel-optimisation step at 256×256,
 # Adam and L-BFGS, and the style/content losses of both sides on the same weights and images;
-# the peer reads the files LatentBench writes). Builds LatentBench in
+# the peer reads the files LatentBench writes), rbm (BernoulliRBM 784-256, PCD-1, 10 epochs, against
+# scikit-learn: training s and test pseudo-likelihood). Builds LatentBench in
 # release once, then for each workload runs Latent and the peer alternately, N rounds each
 # (default 3), so drift in machine load hits both sides alike. Prints every run's output, then
 # per workload the median of the rounds for each side and the Latent/peer ratio, with the load
@@ -29,9 +30,9 @@ while [[ $# -gt 0 ]]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
-        gemm|mlp|train-step|vae|dcgan|umap|d2v|texture) WORKLOADS+=("$1"); shift ;;
+        gemm|mlp|train-step|vae|dcgan|umap|d2v|texture|rbm) WORKLOADS+=("$1"); shift ;;
         -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
-        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan, umap, d2v, texture)" >&2; exit 2 ;;
+        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan, umap, d2v, texture, rbm)" >&2; exit 2 ;;
     esac
 done
 [[ ${#WORKLOADS[@]} -eq 0 ]] && WORKLOADS=(gemm mlp train-step)
@@ -58,6 +59,7 @@ peer_command() {
         vae) echo "$PYTHON Benchmarks/peers/vae_torch.py --threads $THREADS --data $DATA $(workload_args vae)" ;;
         dcgan) echo "$PYTHON Benchmarks/peers/dcgan_torch.py --threads $THREADS --data $DATA $(workload_args dcgan)" ;;
         texture) echo "$PYTHON Benchmarks/peers/texture_torch.py --threads $THREADS --dir $LOG/texture" ;;
+        rbm) echo "$PYTHON Benchmarks/peers/rbm_sklearn.py --threads $THREADS --data $DATA" ;;
         umap) echo "env NUMBA_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS $PYTHON Benchmarks/peers/umap_peer.py --threads $THREADS --data $DATA" ;;
     esac
 }
@@ -193,6 +195,12 @@ elif w.startswith("umap"):
             tkey = next(k for k in sc[0] if k.startswith("trustworthiness"))
             print(f"  {side:>10}: 10-NN accuracy {[round(s['knn10_accuracy'], 4) for s in sc]} (median {med(s['knn10_accuracy'] for s in sc):.4f}), "
                   f"{tkey} {[round(s[tkey], 4) for s in sc]} (median {med(s[tkey] for s in sc):.4f})")
+elif w == "rbm":
+    a, b = med(r["seconds"] for r in latent), med(r["seconds"] for r in peer)
+    pa, pb = med(r["test_pseudo_likelihood"] for r in latent), med(r["test_pseudo_likelihood"] for r in peer)
+    print(f"rbm: training s latent {a:.1f} {[round(r['seconds'], 1) for r in latent]}   {name} {b:.1f} "
+          f"{[round(r['seconds'], 1) for r in peer]}   {name}/latent {b / a:.2f} (bar: >= 3)")
+    print(f"  test pseudo-likelihood: latent {pa:.2f}   {name} {pb:.2f}   shortfall {(pb - pa) / abs(pb) * 100:.2f} % (bar: <= 1 %)")
 elif w == "texture":
     a, b = med(r["adam_ms_per_step"] for r in latent), med(r["adam_ms_per_step"] for r in peer)
     print(f"texture {latent[0]['size']}x{latent[0]['size']}: ms per Adam step latent {a:.1f} {[round(r['adam_ms_per_step'], 1) for r in latent]}   "

@@ -25,7 +25,8 @@ struct LatentBench: ParsableCommand {
         subcommands: [GemmCommand.self, MLPCommand.self, TrainStepCommand.self, DeepAutoencoderCommand.self,
                       ConvAutoencoderCommand.self, VAECommand.self, DCGANCommand.self, PCACommand.self,
                       TSNE10kCommand.self, TSNE70kCommand.self, AffinityCommand.self, W2VCommand.self, D2VCommand.self,
-                      ConvLayersCommand.self, AllReduceCommand.self, UMAPCommand.self, TextureCommand.self])
+                      ConvLayersCommand.self, AllReduceCommand.self, UMAPCommand.self, TextureCommand.self,
+                      RBMCommand.self, RBMFeaturesCommand.self])
 }
 
 // MARK: Flags shared by several workloads

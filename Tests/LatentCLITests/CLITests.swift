@@ -150,7 +150,8 @@ import Testing
         for file in ["metrics.json", "data/digits.png", "classifier/loss.png", "classifier/model.safetensors",
                      "gan/model.safetensors", "gan/progression.png", "gan/frechet.png", "docs/pv-dbow/model.safetensors",
                      "serve/decoded.png", "serve/interpolation.png", "serve/projection.csv", "transfer/transfer.png",
-                     "transfer/zeroshot/unseen.png"] {
+                     "transfer/zeroshot/unseen.png", "rbm/rbm/samples.png", "rbm/dbn/model.safetensors",
+                     "rbm/pretrained/model.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: dir.path + "/" + file), "demo lacks \(file)")
         }
     }

@@ -69,6 +69,10 @@ import Testing
         try add("autoencoder", "autoencoder", autoencoder, ["reconstruct"])
         try add("encoder-classifier", "encoder-classifier",
                 EncoderClassifier.Config(autoencoder: autoencoder, classes: 10), ["evaluate"])
+        var rbm = RBM.Config()
+        rbm.hidden = 1_000_000_000
+        try add("rbm", "rbm", rbm, ["sample"])
+        try add("dbn", "dbn", DBN.Config(layers: [784, 1_000_000_000]), ["init-from"])
 
         for (path, commands) in files {
             for command in commands {

@@ -33,6 +33,8 @@ import Testing
             try Autoencoder(autoencoder),
             try VAE(VAE.Config(inputSize: 16, hidden: [8], latentSize: 2)),
             try GAN(gan),
+            try RBM(RBM.Config(visible: 16, hidden: 5)),
+            try DBN(DBN.Config(layers: [16, 8, 3])),
         ]
         var saved: [String: any SavedModel] = [:]
         for m in models {

@@ -13,12 +13,15 @@ public struct AutoencoderRunSettings: RunSettingsFile, Equatable {
     public var training: TrainingConfig
     /// The images it learns from and is tested on.
     public var data: MNISTSource
+    /// The DBN whose unrolled stack gives the starting weights (nil: random initialisation).
+    public var initFrom: String?
 
     /// The settings of a run of `model` under `training` on `data`.
-    public init(model: Autoencoder.Config, training: TrainingConfig, data: MNISTSource) {
+    public init(model: Autoencoder.Config, training: TrainingConfig, data: MNISTSource, initFrom: String? = nil) {
         self.model = model
         self.training = training
         self.data = data
+        self.initFrom = initFrom
     }
 }
 
@@ -96,9 +99,11 @@ public enum AutoencoderExperiment {
         let (train, test, source) = try settings.data.load()
         log.note("data: \(source): \(train.count) train, \(test.count) test")
         let started = Date()
+        // A resumed run takes its weights from the checkpoint; a fresh one from the DBN.
+        let initial = try settings.initFrom.flatMap { resume ? nil : try DBN.load(path: $0).unrolledAutoencoder() }
         let (model, loop) = try AutoencoderTraining.run(model: settings.model, training: settings.training, train: train,
                                                         test: test, runDirectory: folder.path, resume: resume,
-                                                        onEvent: log.event)
+                                                        initial: initial, onEvent: log.event)
         let results = AutoencoderResults(last: loop.history.last ?? [:], parameters: model.parameterCount)
         try MetricsFile.write(RunMetrics(command: AutoencoderRunSettings.command, settings: settings, epochs: loop.history,
                                          results: results), to: folder.file("metrics.json"))

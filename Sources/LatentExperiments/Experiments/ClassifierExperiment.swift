@@ -16,12 +16,16 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
     /// An MLP classifier whose hidden layers start from a saved MLP classifier's; with
     /// `freezeFeatures`, only its last layer trains.
     case mlpPretrained(Classifier.Config, path: String, freezeFeatures: Bool)
+    /// An MLP with logistic hidden layers starting from the DBN saved in `path` (the stack plus a
+    /// fresh softmax layer).
+    case dbnPretrained(Classifier.Config, path: String)
 
     /// The kinds of saved model `pretrained` reuses, with the part reused.
     public static let transferSources = [
         (Classifier.kind, "hidden layers"), (ConvClassifier.kind, "convolutions and hidden layers"),
         (DomainAdversarialNetwork.kind, "feature extractor and hidden layers"), (Autoencoder.kind, "encoder"),
         (EncoderClassifier.kind, "encoder"), (VAE.kind, "encoder (the mean of q(z|x))"),
+        (DBN.kind, "stack of RBMs, as logistic hidden layers"),
     ]
 
     /// A classifier for `classes` classes on the trunk of the model saved in `path`, whichever
@@ -60,6 +64,12 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
             config.seed = seed
             config.pretrained = random ? nil : path
             return .encoder(config)
+        case DBN.kind:
+            let dbn = try DBN.load(path: path)
+            try check(path, takes: dbn.config.layers[0], data: inputSize)
+            if freezeEncoder { throw ExperimentError("--freeze-encoder is for autoencoder, MLP and convolutional models; a DBN's stack is fine-tuned whole") }
+            let config = try dbn.unrolledClassifier(classes: classes, seed: seed).config
+            return random ? .mlp(config) : .dbnPretrained(config, path: path)
         default:
             let accepted = transferSources.map { Checkpoint.withArticle($0.0) }.joined(separator: ", ")
             throw ExperimentError("\(path): \(Checkpoint.withArticle(kind)) has no encoder to reuse; --init-from takes \(accepted)")
@@ -100,6 +110,11 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
             return try Self.reuse(try ConvClassifier(c), from: path, freeze: freeze, resuming: resuming, keepHead: keepHead)
         case .mlpPretrained(let c, let path, let freeze):
             return try Self.reuse(try Classifier(c), from: path, freeze: freeze, resuming: resuming, keepHead: keepHead)
+        case .dbnPretrained(let c, let path):
+            guard !resuming else { return try Classifier(c) }
+            let model = try DBN.load(path: path).unrolledClassifier(classes: c.classes, seed: c.seed)
+            guard model.config == c else { throw ExperimentError("\(path): the DBN no longer matches the run's classifier \(model.summary)") }
+            return model
         case .encoder(let c):
             var fresh = c
             fresh.freezeEncoder = false
@@ -131,7 +146,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
     public var isPretrained: Bool {
         switch self {
         case .mlp, .conv: false
-        case .convPretrained, .mlpPretrained: true
+        case .convPretrained, .mlpPretrained, .dbnPretrained: true
         case .encoder(let c): c.pretrained != nil
         }
     }
@@ -145,6 +160,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
         case .mlpPretrained(let c, _, let freeze):
             "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-")
                 + " (pretrained" + (freeze ? ", hidden layers frozen)" : ")")
+        case .dbnPretrained(let c, _): "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-") + ", sigmoid (DBN-pretrained)"
         case .encoder(let c):
             "encoder of \(c.sourceSummary) + linear head" + (c.pretrained == nil ? " (random init)" : " (pretrained)")
                 + (c.freezeEncoder ? ", encoder frozen" : "")

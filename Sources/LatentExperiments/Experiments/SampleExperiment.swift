@@ -19,9 +19,11 @@ public struct SampleRequest: Sendable {
     public var npy: Bool
     public var seed: UInt64
     public var out: String?
+    /// Steps of the Gibbs chains when the model is an RBM.
+    public var gibbsSteps = 1000
 
     public init(model: String, count: Int = 64, columns: Int? = nil, codes: String? = nil, latent: Int? = nil,
-                npy: Bool = false, seed: UInt64 = 1, out: String? = nil) {
+                npy: Bool = false, seed: UInt64 = 1, out: String? = nil, gibbsSteps: Int = 1000) {
         self.model = model
         self.count = count
         self.columns = columns
@@ -30,6 +32,7 @@ public struct SampleRequest: Sendable {
         self.npy = npy
         self.seed = seed
         self.out = out
+        self.gibbsSteps = gibbsSteps
     }
 }
 
@@ -67,6 +70,9 @@ public enum SampleExperiment {
     /// file) comes before the output folder is made.
     public static func run(_ request: SampleRequest) throws -> SampleReport {
         guard request.count > 0 else { throw ExperimentError("--count must be positive, got \(request.count)") }
+        if FileManager.default.fileExists(atPath: request.model), try ModelFile(path: request.model).kind == RBM.kind {
+            return try gibbsSamples(request)
+        }
         let generator = try ModelRegistry.loadGenerator(request.model)
         try ModelFit.check(latent: request.latent, of: generator, path: request.model)
         let codes: Tensor
@@ -86,5 +92,25 @@ public enum SampleExperiment {
                                     seed: request.codes == nil ? request.seed : nil, codes: request.codes)
         try MetricsFile.write(results, to: folder.file("metrics.json"))
         return SampleReport(folder: folder, modelSummary: generator.summary, results: results, wroteNPY: request.npy)
+    }
+
+    /// An RBM's fantasy particles: `count` Gibbs chains from uniform random binary images, shown
+    /// as their visible means after `gibbsSteps` steps.
+    static func gibbsSamples(_ request: SampleRequest) throws -> SampleReport {
+        guard request.codes == nil, request.latent == nil else {
+            throw ExperimentError("\(request.model): an RBM has no latent codes to decode; drop --codes and --latent (its samples come from Gibbs chains)")
+        }
+        let rbm = try RBM.load(path: request.model)
+        let chains = RBMPictures.gibbsSamples(rbm, count: request.count, gibbsSteps: request.gibbsSteps, seed: request.seed)
+        let images = RBMPictures.displayable(chains.last?.1 ?? Tensor(shape: [0, rbm.visibleCount]))
+        let folder = try RunFolder(request.out, name: "sample")
+        if RBMPictures.side(rbm.visibleCount) != nil {
+            try GridPicture.write(images, columns: request.columns ?? 8, to: folder.file("samples.png"))
+        }
+        if request.npy { try NPY.write(images, to: folder.file("samples.npy")) }
+        let results = SampleResults(model: request.model, count: images.shape[0], latentSize: rbm.hiddenCount, seed: request.seed)
+        try MetricsFile.write(results, to: folder.file("metrics.json"))
+        return SampleReport(folder: folder, modelSummary: rbm.summary + ", \(request.gibbsSteps) Gibbs steps", results: results,
+                            wroteNPY: request.npy)
     }
 }

@@ -10,15 +10,19 @@ public enum AutoencoderTraining {
     /// checkpoints in `runDirectory`. Per-epoch figures: `train_loss` (the total objective),
     /// `test_squared_error` (per image, clean input), `test_loss` (the reconstruction term of the
     /// configured loss on clean inputs), and for denoising `test_squared_error_noisy` (corrupted
-    /// test inputs against clean targets).
+    /// test inputs against clean targets). `initial` (of `config`) starts from given weights, as
+    /// an unrolled DBN does; a resume takes every weight from the checkpoint instead.
     public static func run(model config: Autoencoder.Config, training: TrainingConfig, train: Dataset, test: Dataset,
-                           runDirectory: String?, resume: Bool = false,
+                           runDirectory: String?, resume: Bool = false, initial: Autoencoder? = nil,
                            onEvent: (TrainingEvent) -> Void = { _ in }) throws -> (Autoencoder, TrainingLoop) {
         guard train.inputs.rank == 2, train.inputs.shape[1] == config.inputSize,
               test.inputs.rank == 2, test.inputs.shape[1] == config.inputSize else {
             throw ModelError.invalidConfig("inputs have shape \(train.inputs.shape), the autoencoder expects \(config.inputSize) features")
         }
-        let model = try Autoencoder(config)
+        if let initial, initial.config != config {
+            throw ModelError.invalidConfig("the initial autoencoder is \(initial.config.summary), the run's \(config.summary)")
+        }
+        let model = try initial ?? Autoencoder(config)
         let (loop, optimizer) = try ModelTraining.loop(for: model, training: training, runDirectory: runDirectory, resume: resume)
         // A fixed corrupted copy of the test set, so the noisy figure compares like with like.
         var testNoise = RandomGenerator(seed: config.seed &+ 303)

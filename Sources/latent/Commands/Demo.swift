@@ -33,7 +33,7 @@ struct Demo: ParsableCommand {
             intro: "A tour of Latent on the MNIST digits shipped with the repository (\(context.train.count) training and \(context.test.count) test images\(quick ? ", quick mode" : "")). Every figure on this page was computed by this run.")
         var metrics: [String: Metric] = ["quick": .flag(quick), "seed": .value(Double(compute.seed)), "threads": .value(Double(Threads.count)),
                                          "train_samples": .value(Double(context.train.count)), "test_samples": .value(Double(context.test.count))]
-        let sections: [any DemoSection] = [DataSection(), ClassifierSection(), AutoencoderSection(), ManifoldSection(),
+        let sections: [any DemoSection] = [DataSection(), ClassifierSection(), AutoencoderSection(), RBMSection(), ManifoldSection(),
                                            VAESection(), GANSection(), WordsSection(), DocumentsSection(),
                                            AdversarialSection(), DomainAdaptationSection(), TransferSection(), TextureSection(), DistributedSection(),
                                            ServeSection()]

@@ -74,17 +74,25 @@ struct TrainAutoencoder: TrainingCommand {
     @Flag(help: "Allow a code wider than the input without a sparsity penalty.")
     var allowOvercomplete = false
 
+    @Option(help: ArgumentHelp("Start from a DBN (`latent train dbn`): its stack unrolled into encoder and decoder (untied transposes), logistic units, cross-entropy; the DBN decides the network.", valueName: "dbn"))
+    var initFrom: String?
+
     func validate() throws {
         if let layers, layers.values.count < 2 || !layers.allPositive {
             throw ValidationError("--layers must be at least two positive integers separated by commas, got '\(layers.defaultValueDescription)'.")
         }
         try FlagBounds.checkWidths("--layers", layers)
         try FlagBounds.check("--code", code, in: FlagBounds.width)
+        if initFrom != nil {
+            if layers != nil || code != nil || tied { throw ValidationError("with --init-from the DBN decides the network; drop --layers, --code and --tied.") }
+            return
+        }
         do { try FlagBounds.checkWeights(Autoencoder.self, try modelConfig()) } catch let error as ModelError { throw ValidationError(error.description + ".") }
     }
 
     /// The model the flags describe (kind defaults, then overrides).
     func modelConfig() throws -> Autoencoder.Config {
+        if let initFrom { return try DBN.load(path: initFrom).unrolledAutoencoder().config }
         var c = Autoencoder.Config(kind: kind)
         if let layers { c.layers = layers.values }
         if let code { c.codeSize = code }
@@ -131,7 +139,7 @@ struct TrainAutoencoder: TrainingCommand {
         let progress = ProgressLine(quiet: output.quiet)
         let (settings, folder) = try AutoencoderRunSettings.start(
             fresh: AutoencoderRunSettings(model: try modelConfig(), training: training.config(seed: compute.seed),
-                                          data: dataOptions.source),
+                                          data: dataOptions.source, initFrom: initFrom),
             out: output.out, resume: output.resume, name: "autoencoder",
             givenFlags: output.givenSettingFlags)
         let report = try AutoencoderExperiment.run(settings, in: folder, resume: output.resume != nil, log: progress.log)

@@ -60,7 +60,7 @@ struct TrainClassifier: TrainingCommand {
     @Option(help: "Weight initialisation: \(Initializer.allCases.map(\.rawValue).joined(separator: ", ")).")
     var initializer: Initializer = .pytorchDefault
 
-    @Option(help: ArgumentHelp("Transfer: start from the encoder of a saved model (an MLP, conv or encoder classifier, a DANN, an autoencoder or a VAE) with a new last layer.", valueName: "checkpoint"))
+    @Option(help: ArgumentHelp("Transfer: start from the encoder of a saved model (an MLP, conv or encoder classifier, a DANN, an autoencoder, a VAE or a DBN) with a new last layer.", valueName: "checkpoint"))
     var initFrom: String?
 
     @Flag(help: "With --init-from: train only the new last layer, keep the reused layers fixed.")
@@ -116,7 +116,7 @@ struct TrainClassifier: TrainingCommand {
                 switch try modelConfig() {
                 case .mlp(let config): try FlagBounds.checkWeights(Classifier.self, config)
                 case .conv(let config): try FlagBounds.checkWeights(ConvClassifier.self, config)
-                case .encoder, .convPretrained, .mlpPretrained: break
+                case .encoder, .convPretrained, .mlpPretrained, .dbnPretrained: break
                 }
             } catch let error as ModelError { throw ValidationError(error.description + ".") }
         }
