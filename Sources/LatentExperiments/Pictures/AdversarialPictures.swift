@@ -67,6 +67,6 @@ public enum AdversarialPictures {
             plot.add(name, x: results.map(\.epsilon), y: results.map(\.adversarialAccuracy), showMarkers: true)
         }
         if let clean { plot.add("clean", x: clean.map(\.epsilon), y: clean.map(\.cleanAccuracy)) }
-        try AtomicFile.write(plot.png(), to: path)
+        try plot.writePNGAndSVG(to: URL(fileURLWithPath: path))
     }
 }
