@@ -89,10 +89,7 @@ public struct LinePlot: Chart {
 
     /// The plot drawn on a canvas of `width × height`.
     public func canvas() -> Canvas {
-        CairoSurface.canvas(width: width, height: height, background: style.background) { s in
-            var s = s
-            render(on: &s)
-        }
+        CairoSurface.canvas(width: width, height: height, background: style.background, draw: draw)
     }
 
     /// The plot as a PNG file.
@@ -101,22 +98,18 @@ public struct LinePlot: Chart {
     /// The plot as a standalone SVG document (text as glyph outlines, so it looks the same
     /// whatever fonts the viewer has).
     public func svg() -> String {
-        CairoSurface.svg(width: width, height: height, background: style.background) { s in
-            var s = s
-            render(on: &s)
-        }
+        CairoSurface.svg(width: width, height: height, background: style.background, draw: draw)
     }
 
     /// The plot as a one-page PDF (one point per pixel).
     public func pdf() -> [UInt8] {
-        CairoSurface.pdf(width: width, height: height, background: style.background) { s in
-            var s = s
-            render(on: &s)
-        }
+        CairoSurface.pdf(width: width, height: height, background: style.background, draw: draw)
     }
 
-
-
+    private func draw(_ surface: CairoSurface) {
+        var s = surface
+        render(on: &s)
+    }
 
     /// Whether the x axis counts whole things: `integerX` when set, else whether every x value
     /// is a whole number (epochs, steps).

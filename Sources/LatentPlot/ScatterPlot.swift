@@ -94,10 +94,7 @@ public struct ScatterPlot: Chart {
 
     /// The plot drawn on a canvas of `width × height`.
     public func canvas() -> Canvas {
-        CairoSurface.canvas(width: width, height: height, background: style.background) { s in
-            var s = s
-            render(on: &s)
-        }
+        CairoSurface.canvas(width: width, height: height, background: style.background, draw: draw)
     }
 
     /// The plot as a PNG file.
@@ -105,22 +102,18 @@ public struct ScatterPlot: Chart {
 
     /// The plot as a standalone SVG document (thumbnails are embedded as PNG data, text as outlines).
     public func svg() -> String {
-        CairoSurface.svg(width: width, height: height, background: style.background) { s in
-            var s = s
-            render(on: &s)
-        }
+        CairoSurface.svg(width: width, height: height, background: style.background, draw: draw)
     }
 
     /// The plot as a one-page PDF (one point per pixel).
     public func pdf() -> [UInt8] {
-        CairoSurface.pdf(width: width, height: height, background: style.background) { s in
-            var s = s
-            render(on: &s)
-        }
+        CairoSurface.pdf(width: width, height: height, background: style.background, draw: draw)
     }
 
-
-
+    private func draw(_ surface: CairoSurface) {
+        var s = surface
+        render(on: &s)
+    }
 
     private func name(of label: Int) -> String {
         if let names = labelNames, label >= 0, label < names.count { return names[label] }
