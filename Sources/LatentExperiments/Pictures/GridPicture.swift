@@ -6,10 +6,10 @@ import LatentTensor
 /// command writes them.
 public enum GridPicture {
     /// Writes `images` (`[N, pixels]`, values in [0, 1]) as a PNG grid of `columns` per row,
-    /// atomically, with a label left of each row when `rowLabels` is given.
+    /// atomically, with a label left of each row when `rowLabels` is given and `title` above.
     public static func write(_ images: Tensor, columns: Int, rowLabels: [String] = [], padding: Int = 2, scale: Int = 2,
-                             to path: String) throws {
-        try ImageGrid(columns: columns, padding: padding, scale: scale, rowLabels: rowLabels)
+                             title: String = "", to path: String) throws {
+        try ImageGrid(columns: columns, padding: padding, scale: scale, rowLabels: rowLabels, title: title)
             .writePNG(images, to: URL(fileURLWithPath: path))
     }
 
