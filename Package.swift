@@ -28,6 +28,8 @@ let package = Package(
         // Open MPI, for data-parallel training under `mpirun` (linked always; initialised only
         // when the process was launched by mpirun or asked with --distributed mpi).
         .systemLibrary(name: "CLatentMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        // Cairo draws the charts (PNG, SVG and PDF from one code path) with fontconfig's fonts.
+        .systemLibrary(name: "CLatentCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
         .target(name: "LatentTensor", dependencies: ["CLatentBLAS", "CLatentDNNL"], swiftSettings: kernelFlags),
         .target(name: "LatentIO", dependencies: ["LatentTensor", "CLatentZlib"],
                 swiftSettings: kernelFlags),
@@ -37,7 +39,7 @@ let package = Package(
         // JPEG decoding through libjpeg-turbo (Debian: libjpeg62-turbo-dev), with an error manager
         // that returns a message instead of calling exit().
         .target(name: "CLatentJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
-        .target(name: "LatentPlot", dependencies: ["LatentTensor", "LatentIO", "CLatentZlib", "CLatentJPEG"],
+        .target(name: "LatentPlot", dependencies: ["LatentTensor", "LatentIO", "CLatentZlib", "CLatentJPEG", "CLatentCairo"],
                 swiftSettings: kernelFlags),
         // Optimised in debug builds too: its tests (and the CLI tests' demo) run UMAP's SGD and
         // t-SNE on thousands of digits, which unoptimised SIMD code runs ~50× slower.

@@ -16,6 +16,9 @@ pkg-config --exists fftw3f 2>/dev/null || need_apt+=(libfftw3-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 pkg-config --exists ompi-c 2>/dev/null || need_apt+=(libopenmpi-dev)
 command -v mpirun >/dev/null || need_apt+=(openmpi-bin)
+# Cairo draws the charts; DejaVu Sans is their font (found through fontconfig).
+pkg-config --exists cairo 2>/dev/null || need_apt+=(libcairo2-dev)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 # `latent serve`'s browser test (headless Chromium driven through chromedriver) and its load benchmark.
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)

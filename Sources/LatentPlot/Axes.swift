@@ -20,7 +20,8 @@ public enum LegendPosition: Sendable, Hashable {
 
 /// Sizes and colours shared by the plots.
 public struct PlotStyle: Sendable, Hashable {
-    /// Font scale for tick labels, axis labels and the legend (the font is 7 pixels tall per unit).
+    /// Font scale for tick labels, axis labels and the legend (`PlotFont.size(scale:)` gives
+    /// the pixel size: 11 px at 1, 14 px at 2).
     public var fontScale: Int
     /// Font scale of the title.
     public var titleScale: Int
@@ -33,8 +34,13 @@ public struct PlotStyle: Sendable, Hashable {
     /// Page colour.
     public var background: Color = .white
 
-    /// A style whose text size suits a picture of the given size: scale 2 from 400 pixels up,
-    /// where 7-pixel text would be hard to read; the title one step larger on wide pictures.
+    /// Pixel size of tick labels, axis labels and the legend.
+    public var fontSize: Double { PlotFont.size(scale: fontScale) }
+    /// Pixel size of the (bold) title.
+    public var titleSize: Double { PlotFont.size(scale: titleScale) }
+
+    /// A style whose text size suits a picture of the given size: scale 2 from 400 pixels up;
+    /// the title one step larger on wide pictures.
     public init(width: Int, height: Int) {
         fontScale = min(width, height) >= 400 ? 2 : 1
         titleScale = fontScale + (width >= 640 ? 1 : 0)
@@ -55,7 +61,7 @@ struct LegendEntry {
 }
 
 /// The layout of a 2-D plot: margins, plot area, ticks and the mapping from data to pixels.
-/// Built once per render and shared by the PNG and SVG paths.
+/// Built once per render from measured text, and shared by the PNG, SVG and PDF outputs.
 struct Axes {
     let width: Int, height: Int
     let style: PlotStyle
@@ -67,36 +73,58 @@ struct Axes {
     var left = 0.0, top = 0.0, right = 0.0, bottom = 0.0
     let legend: [LegendEntry]
     let legendPosition: LegendPosition
+    /// The title broken into lines that fit the picture's width.
+    let titleLines: [String]
+    let metrics: TextMetrics
 
     static let tickLength = 5.0
     var unit: Double { Double(style.fontScale) }
-    var textHeight: Double { Double(BitmapFont.capHeight * style.fontScale) }
+    var fontSize: Double { style.fontSize }
+    /// Cap height of the label font: the box `TextAnchor` pins.
+    let textHeight: Double
+    /// How far descenders hang below the baseline of the label font.
+    let descent: Double
+    var titleLineHeight: Double { metrics.lineHeight(size: style.titleSize, bold: true) }
+    var outerMargin: Double { 12 * unit }
 
     init(width: Int, height: Int, style: PlotStyle, title: String, xLabel: String, yLabel: String,
          xTicks: Ticks, yTicks: Ticks, logY: Bool, showTicks: Bool = true,
-         legend: [LegendEntry], legendPosition: LegendPosition) {
+         legend: [LegendEntry], legendPosition: LegendPosition, metrics: TextMetrics = TextMetrics()) {
         self.width = width; self.height = height; self.style = style
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
         self.xTicks = xTicks; self.yTicks = yTicks; self.logY = logY; self.showTicks = showTicks
         self.legend = legend
         self.legendPosition = legend.isEmpty ? .hidden : legendPosition
-        let gap = 4 * unit
-        let th = textHeight
+        self.metrics = metrics
+        textHeight = metrics.capHeight(size: style.fontSize)
+        descent = metrics.descent(size: style.fontSize)
+        let gap = 4 * Double(style.fontScale)
+        let margin = 12 * Double(style.fontScale)
+        titleLines = title.isEmpty ? []
+            : metrics.wrap(title, size: style.titleSize, bold: true, maxWidth: Double(width) - 2 * margin)
+        let th = textHeight + descent
         // Margins grow with whatever text sits in them, so nothing is clipped at any font scale.
-        var l = 3 * gap, t = 3 * gap, r = 4 * gap, b = 3 * gap
-        if !title.isEmpty { t += Double(BitmapFont.capHeight * style.titleScale) + 2 * gap }
+        var l = margin, t = margin, r = margin, b = margin
+        if !titleLines.isEmpty {
+            t += Double(titleLines.count) * metrics.lineHeight(size: style.titleSize, bold: true) + gap
+        }
         if showTicks {
-            let widest = yTicks.labels.map { BitmapFont.width(of: $0, scale: style.fontScale) }.max() ?? 0
-            l += Double(widest) + Axes.tickLength + gap
+            let widest = yTicks.labels.map { metrics.width($0, size: style.fontSize) }.max() ?? 0
+            l += widest + Axes.tickLength + gap
             b += th + Axes.tickLength + gap
-            // The last x tick label is centred on the right edge; leave room for its half.
-            let lastX = Double(BitmapFont.width(of: xTicks.labels.last ?? "", scale: style.fontScale)) / 2
+            // The last x tick label is centred on its tick, which may sit on the right edge:
+            // leave room for its half; likewise the first one on the left.
+            let lastX = metrics.width(xTicks.labels.last ?? "", size: style.fontSize) / 2
             r = max(r, lastX + gap)
+            let firstX = metrics.width(xTicks.labels.first ?? "", size: style.fontSize) / 2
+            l = max(l, firstX + gap)
+            // Half the cap height of the top y tick label sits above the plot area.
+            t = max(t, margin + textHeight / 2)
         }
         if !yLabel.isEmpty { l += th + 2 * gap }
         if !xLabel.isEmpty { b += th + 2 * gap }
-        if self.legendPosition == .outsideRight { r += legendSize.width + 2 * gap }
         left = l.rounded(); top = t.rounded()
+        if self.legendPosition == .outsideRight { r += legendSize.width + 2 * gap }
         right = max(left + 10, (Double(width) - r).rounded())
         bottom = max(top + 10, (Double(height) - b).rounded())
     }
@@ -134,45 +162,52 @@ struct Axes {
     /// Frame, ticks, tick labels, axis labels and title.
     func drawForeground<S: PlotSurface>(on s: inout S) {
         let gap = 4 * unit
-        let fs = style.fontScale
+        let fs = fontSize
         if showTicks {
             s.strokeRect(x: left, y: top, width: right - left, height: bottom - top, color: style.frameColor)
             for (v, label) in zip(xTicks.values, xTicks.labels) {
                 let x = px(v).rounded() + 0.5
                 s.polyline([(x, bottom + 1), (x, bottom + 1 + Axes.tickLength)], color: style.ink, lineWidth: 1, group: nil)
-                s.text(label, x: x, y: bottom + 1 + Axes.tickLength + gap, scale: fs, color: style.ink,
+                s.text(label, x: x, y: bottom + 1 + Axes.tickLength + gap, size: fs, color: style.ink,
                        anchor: .top, rotation: .horizontal, bold: false)
             }
             for (v, label) in zip(yTicks.values, yTicks.labels) {
                 let y = py(v).rounded() + 0.5
                 s.polyline([(left - Axes.tickLength, y), (left, y)], color: style.ink, lineWidth: 1, group: nil)
-                s.text(label, x: left - Axes.tickLength - gap, y: y, scale: fs, color: style.ink,
+                s.text(label, x: left - Axes.tickLength - gap, y: y, size: fs, color: style.ink,
                        anchor: .right, rotation: .horizontal, bold: false)
             }
         }
-        if !title.isEmpty {
-            s.text(title, x: (left + right) / 2, y: 3 * gap, scale: style.titleScale, color: style.ink,
-                   anchor: .top, rotation: .horizontal, bold: true)
-        }
+        drawTitle(on: &s)
         if !xLabel.isEmpty {
-            s.text(xLabel, x: (left + right) / 2, y: Double(height) - 3 * gap, scale: fs, color: style.ink,
+            s.text(xLabel, x: (left + right) / 2, y: Double(height) - outerMargin - descent, size: fs, color: style.ink,
                    anchor: .bottom, rotation: .horizontal, bold: false)
         }
         if !yLabel.isEmpty {
-            s.text(yLabel, x: 3 * gap, y: (top + bottom) / 2, scale: fs, color: style.ink,
+            s.text(yLabel, x: outerMargin, y: (top + bottom) / 2, size: fs, color: style.ink,
                    anchor: .top, rotation: .vertical, bold: false)
+        }
+    }
+
+    /// The title lines, centred on the picture (not the plot area: a long title needs the width).
+    func drawTitle<S: PlotSurface>(on s: inout S) {
+        let lineHeight = titleLineHeight
+        let cap = metrics.capHeight(size: style.titleSize, bold: true)
+        for (i, line) in titleLines.enumerated() {
+            s.text(line, x: Double(width) / 2, y: outerMargin + Double(i) * lineHeight + (lineHeight - cap) / 2,
+                   size: style.titleSize, color: style.ink, anchor: .top, rotation: .horizontal, bold: true)
         }
     }
 
     // MARK: Legend
 
-    var legendRowHeight: Double { textHeight + 3 * unit + 4 }
+    var legendRowHeight: Double { textHeight + descent + 2 * unit + 4 }
     var swatchWidth: Double { 10 * unit + 4 }
 
     var legendSize: (width: Double, height: Double) {
-        let widest = Double(legend.map { BitmapFont.width(of: $0.name, scale: style.fontScale) }.max() ?? 0)
+        let widest = legend.map { metrics.width($0.name, size: fontSize) }.max() ?? 0
         let pad = 4 * unit
-        return (pad * 2 + swatchWidth + pad + widest, pad * 2 + Double(legend.count) * legendRowHeight - 3 * unit)
+        return (pad * 2 + swatchWidth + pad + widest, pad * 2 + Double(legend.count) * legendRowHeight - 2 * unit - 4)
     }
 
     /// The legend's top-left corner. `occupied` holds data positions in pixels, used by
@@ -224,7 +259,7 @@ struct Axes {
             } else {
                 s.marker(.circle, cx: sx + swatchWidth / 2, cy: cy, size: 4 * unit + 2, color: entry.color)
             }
-            s.text(entry.name, x: sx + swatchWidth + pad, y: cy, scale: style.fontScale, color: style.ink,
+            s.text(entry.name, x: sx + swatchWidth + pad, y: cy, size: fontSize, color: style.ink,
                    anchor: .left, rotation: .horizontal, bold: false)
         }
     }

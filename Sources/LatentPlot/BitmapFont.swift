@@ -8,6 +8,10 @@ import Foundation
 /// is 7), lower case uses rows 2–6 for its x-height, and `g j p q y , ; _` reach into rows 7–8.
 /// Characters advance by 6 columns (one blank column between glyphs). A bitmap font keeps the
 /// package free of font files and rasterisers, and at integer scales it stays crisp.
+///
+/// Pictures no longer draw with it: text is DejaVu Sans through Cairo (`PlotFont`, `TextMetrics`,
+/// `Canvas.drawText`). It stays for code written against it.
+@available(*, deprecated, message: "text is drawn with Cairo: measure with TextMetrics or Canvas.textWidth(_:scale:)")
 public enum BitmapFont {
     /// Glyph columns.
     public static let glyphWidth = 5

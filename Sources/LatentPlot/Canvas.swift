@@ -64,6 +64,14 @@ public struct Canvas: Sendable, Equatable {
         fill(background)
     }
 
+    /// A canvas over existing RGBA bytes (`width * height * 4` of them).
+    init(width: Int, height: Int, pixels: [UInt8]) {
+        precondition(pixels.count == width * height * 4, "Canvas: \(pixels.count) bytes for \(width)x\(height)")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
     /// A canvas holding a decoded image (any colour type), e.g. one read with `PNG.decode`.
     public init(image: PNGImage) {
         self.init(width: image.width, height: image.height, background: .clear)
@@ -280,32 +288,36 @@ public struct Canvas: Sendable, Equatable {
 
     // MARK: Text
 
-    /// Draws `text` in the built-in bitmap font, each font pixel a `scale × scale` block.
+    /// Draws `text` in the plot font (DejaVu Sans through Cairo, anti-aliased) at the size of
+    /// font scale `scale` (`PlotFont.size(scale:)`).
     ///
-    /// `(x, y)` is where `anchor` of the text box lands; with `.vertical` rotation the box is
-    /// turned counter-clockwise about that point, so the text reads bottom to top.
+    /// `(x, y)` is where `anchor` of the text box (advance width × cap height) lands; with
+    /// `.vertical` rotation the box is turned counter-clockwise about that point, so the text
+    /// reads bottom to top.
     public mutating func drawText(_ text: String, x: Int, y: Int, color: Color = .ink, scale: Int = 1,
                                   anchor: TextAnchor = .topLeft, rotation: TextRotation = .horizontal) {
-        let s = max(1, scale)
-        let boxW = Double(BitmapFont.width(of: text, scale: s))
-        let boxH = Double(BitmapFont.capHeight * s)
-        let ax = Int((anchor.x * boxW).rounded()), ay = Int((anchor.y * boxH).rounded())
-        for (i, ch) in text.enumerated() {
-            let rows = BitmapFont.rows(for: ch)
-            for (row, bits) in rows.enumerated() where bits != 0 {
-                for col in 0..<BitmapFont.glyphWidth where bits & (1 << (4 - col)) != 0 {
-                    // (u, v): top-left of this font pixel in unrotated text coordinates.
-                    let u = (i * BitmapFont.advance + col) * s - ax
-                    let v = row * s - ay
-                    switch rotation {
-                    case .horizontal:
-                        fillRect(x: x + u, y: y + v, width: s, height: s, color)
-                    case .vertical:
-                        fillRect(x: x + v, y: y - u - s, width: s, height: s, color)
-                    }
-                }
-            }
-        }
+        drawText(text, x: Double(x), y: Double(y), size: PlotFont.size(scale: scale), color: color,
+                 anchor: anchor, rotation: rotation)
+    }
+
+    /// Draws `text` at `size` pixels (bold if asked), `anchor` of its box at `(x, y)`.
+    public mutating func drawText(_ text: String, x: Double, y: Double, size: Double, color: Color = .ink,
+                                  anchor: TextAnchor = .topLeft, rotation: TextRotation = .horizontal,
+                                  bold: Bool = false) {
+        withCairo { $0.text(text, x: x, y: y, size: size, color: color, anchor: anchor, rotation: rotation, bold: bold) }
+    }
+
+    /// The advance width in pixels of `text` drawn by `drawText(_:x:y:color:scale:…)` at `scale`.
+    public static func textWidth(_ text: String, scale: Int = 1) -> Int {
+        Int(TextMetrics().width(text, size: PlotFont.size(scale: scale)).rounded(.up))
+    }
+
+    /// Lets `body` draw on this canvas through Cairo (one round trip for any number of calls).
+    mutating func withCairo(_ body: (CairoSurface) -> Void) {
+        let surface = CairoSurface.image(width: width, height: height, background: nil)
+        surface.picture(self, x: 0, y: 0, width: Double(width), height: Double(height))
+        body(surface)
+        self = surface.canvas()
     }
 
     // MARK: Images

@@ -97,7 +97,10 @@ public struct HTMLReport: Sendable {
     public static func escape(_ text: String) -> String { XML.escape(text) }
 
     /// The complete page.
-    public func html() -> String {
+    public func html() -> String { html(svgCharts: []) }
+
+    /// The page, showing the SVG beside each image path in `svgCharts` instead of its PNG.
+    func html(svgCharts: Set<String>) -> String {
         var h = """
         <!DOCTYPE html>
         <html lang="en">
@@ -117,14 +120,14 @@ public struct HTMLReport: Sendable {
         if !intro.isEmpty { h += "<p class=\"intro\">\(Self.escape(intro))</p>\n" }
         for section in sections {
             h += "<section>\n<h2>\(Self.escape(section.heading))</h2>\n"
-            for block in section.blocks { h += Self.render(block) }
+            for block in section.blocks { h += Self.render(block, svgCharts: svgCharts) }
             h += "</section>\n"
         }
         h += "</main>\n</body>\n</html>\n"
         return h
     }
 
-    static func render(_ block: Block) -> String {
+    static func render(_ block: Block, svgCharts: Set<String> = []) -> String {
         switch block {
         case .heading(let text, let level):
             let l = max(3, min(6, level))
@@ -134,7 +137,10 @@ public struct HTMLReport: Sendable {
         case .image(let path, let caption, let width):
             let w = width.map { " width=\"\($0)\"" } ?? ""
             let alt = escape(caption ?? path)
-            var s = "<figure>\n<a href=\"\(escape(path))\"><img src=\"\(escape(path))\" alt=\"\(alt)\"\(w)></a>\n"
+            // A chart with an SVG beside its PNG is shown as the SVG (sharp at any zoom) and
+            // links to the PNG; image grids stay PNG.
+            let shown = svgCharts.contains(path) ? Self.svgSibling(of: path) : path
+            var s = "<figure>\n<a href=\"\(escape(path))\"><img src=\"\(escape(shown))\" alt=\"\(alt)\"\(w)></a>\n"
             if let caption { s += "<figcaption>\(escape(caption))</figcaption>\n" }
             return s + "</figure>\n"
         case .keyValues(let pairs):
@@ -156,8 +162,16 @@ public struct HTMLReport: Sendable {
         }
     }
 
+    /// `charts/loss.png` → `charts/loss.svg`.
+    static func svgSibling(of path: String) -> String {
+        String(path.dropLast(4)) + ".svg"
+    }
+
     /// Writes `index.html` into `directory` (created if missing) and returns its URL. The page
     /// is written to a temporary file first and renamed into place, so a reader never sees half of it.
+    ///
+    /// An image `x.png` with an `x.svg` beside it in `directory` (as `Chart.writePNGAndSVG`
+    /// leaves) is shown as the SVG.
     @discardableResult
     public func write(to directory: URL) throws(PlotError) -> URL {
         let url = directory.appendingPathComponent("index.html")
@@ -166,7 +180,14 @@ public struct HTMLReport: Sendable {
         } catch {
             throw .writeFailed(path: directory.path, reason: String(describing: error))
         }
-        try PlotFile.write(Data(html().utf8), to: url)
+        var svgCharts = Set<String>()
+        for section in sections {
+            for case .image(let path, _, _) in section.blocks where path.lowercased().hasSuffix(".png") {
+                let svg = directory.appendingPathComponent(Self.svgSibling(of: path)).path
+                if FileManager.default.fileExists(atPath: svg) { svgCharts.insert(path) }
+            }
+        }
+        try PlotFile.write(Data(html(svgCharts: svgCharts).utf8), to: url)
         return url
     }
 

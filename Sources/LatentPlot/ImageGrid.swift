@@ -22,10 +22,20 @@ public struct ImageGrid: Sendable {
     public var rowLabels: [String]
     /// Image height for `[n, h*w]` input that is not square; `nil` means square.
     public var imageHeight: Int?
+    /// Heading above the grid (wrapped to the grid's width); empty for none.
+    public var title: String = ""
+    /// Text under each image (`captions[i]` under image `i`; missing entries stay blank), e.g. a
+    /// classifier's answer. Shrunk to the image's width when longer.
+    public var captions: [String] = []
+    /// Colour of each caption (`captionColors[i]`; missing entries use the ink colour), e.g. red
+    /// for a wrong answer.
+    public var captionColors: [Color] = []
 
     /// A grid configuration; render it with `canvas(_:)` or `png(_:)`.
     public init(columns: Int = 8, padding: Int = 2, scale: Int = 1, background: Color = .white,
-                rowLabels: [String] = [], imageHeight: Int? = nil) {
+                rowLabels: [String] = [], imageHeight: Int? = nil, title: String = "", captions: [String] = []) {
+        self.title = title
+        self.captions = captions
         precondition(columns > 0, "ImageGrid: columns must be positive, got \(columns)")
         precondition(padding >= 0 && scale > 0, "ImageGrid: padding \(padding) and scale \(scale) must be ≥ 0 and > 0")
         self.columns = columns; self.padding = padding; self.scale = scale
@@ -57,36 +67,74 @@ public struct ImageGrid: Sendable {
     }
 
     /// Width of the row-label column (0 without labels).
-    private var labelColumnWidth: Int {
-        let widest = rowLabels.map { BitmapFont.width(of: $0, scale: labelScale) }.max() ?? 0
-        return widest == 0 ? 0 : widest + labelGap + max(8, 2 * padding)
+    private func labelColumnWidth(_ metrics: TextMetrics) -> Int {
+        let widest = rowLabels.map { metrics.width($0, size: labelSize) }.max() ?? 0
+        return widest == 0 ? 0 : Int(widest.rounded(.up)) + labelGap + max(8, 2 * padding)
     }
 
     /// Space between a row label and its row.
     private var labelGap: Int { max(6, padding * 2) }
 
-    /// Labels grow with the images: 7-pixel text beside 56-pixel digits is hard to read.
-    private var labelScale: Int { scale >= 2 ? 2 : 1 }
+    /// Labels grow with the images: small text beside 56-pixel digits is hard to read.
+    private var labelSize: Double { PlotFont.size(scale: scale >= 2 ? 2 : 1) }
+
+    /// The title size: one step above the labels.
+    private var titleSize: Double { labelSize + 3 }
+
+    /// Height of the caption band under each row (0 without captions).
+    private func captionHeight(_ metrics: TextMetrics) -> Int {
+        captions.contains { !$0.isEmpty } ? Int((metrics.lineHeight(size: labelSize) + 2).rounded(.up)) : 0
+    }
+
+    /// The title broken into lines that fit `width`.
+    private func titleLines(_ metrics: TextMetrics, width: Int) -> [String] {
+        title.isEmpty ? [] : metrics.wrap(title, size: titleSize, bold: true, maxWidth: Double(width - 2 * max(6, padding)))
+    }
+
+    /// Height of the title band (0 without a title).
+    private func titleHeight(_ metrics: TextMetrics, width: Int) -> Int {
+        let lines = titleLines(metrics, width: width).count
+        return lines == 0 ? 0 : Int((Double(lines) * metrics.lineHeight(size: titleSize, bold: true) + 8).rounded(.up))
+    }
+
+    /// Where everything goes: picture size, grid origin, bands.
+    private struct Frame {
+        var width: Int, height: Int, x0: Int, y0: Int, captionHeight: Int
+    }
+
+    private func frame(count: Int, imageHeight h: Int, imageWidth w: Int, metrics: TextMetrics) -> Frame {
+        let cols = columns
+        let rows = max(1, (count + cols - 1) / cols)
+        let x0 = labelColumnWidth(metrics)
+        let width = x0 + cols * w * scale + (cols + 1) * padding
+        let ch = captionHeight(metrics)
+        let y0 = titleHeight(metrics, width: width)
+        return Frame(width: width, height: y0 + rows * (h * scale + ch) + (rows + 1) * padding,
+                     x0: x0, y0: y0, captionHeight: ch)
+    }
 
     /// The pixel size of the grid for `count` images of `height × width`.
     public func size(count: Int, imageHeight h: Int, imageWidth w: Int) -> (width: Int, height: Int) {
-        let cols = columns
-        let rows = max(1, (count + cols - 1) / cols)
-        return (labelColumnWidth + cols * w * scale + (cols + 1) * padding,
-                rows * h * scale + (rows + 1) * padding)
+        let f = frame(count: count, imageHeight: h, imageWidth: w, metrics: TextMetrics())
+        return (f.width, f.height)
     }
 
-    /// The grid drawn on a canvas.
+    /// Top-left pixel of image `i`.
+    private func origin(of i: Int, _ g: Layout, _ f: Frame) -> (x: Int, y: Int) {
+        (f.x0 + padding + (i % columns) * (g.width * scale + padding),
+         f.y0 + padding + (i / columns) * (g.height * scale + f.captionHeight + padding))
+    }
+
+    /// The grid drawn on a canvas: raw pixels copied directly, text drawn with Cairo.
     public func canvas(_ images: Tensor) -> Canvas {
+        let metrics = TextMetrics()
         let g = geometry(of: images)
-        let (w, h) = size(count: g.count, imageHeight: g.height, imageWidth: g.width)
-        var c = Canvas(width: w, height: h, background: background)
-        let x0 = labelColumnWidth
+        let f = frame(count: g.count, imageHeight: g.height, imageWidth: g.width, metrics: metrics)
+        var c = Canvas(width: f.width, height: f.height, background: background)
         let plane = g.height * g.width
         images.withUnsafeBufferPointer { buf in
             for i in 0..<g.count {
-                let ox = x0 + padding + (i % columns) * (g.width * scale + padding)
-                let oy = padding + (i / columns) * (g.height * scale + padding)
+                let (ox, oy) = origin(of: i, g, f)
                 let base = i * g.channels * plane
                 for yy in 0..<g.height {
                     for xx in 0..<g.width {
@@ -108,9 +156,30 @@ public struct ImageGrid: Sendable {
         }
         let rows = (g.count + columns - 1) / columns
         let ink = (Int(background.r) + Int(background.g) + Int(background.b)) > 384 ? Color.ink : Color.white
-        for (r, label) in rowLabels.enumerated() where r < rows && !label.isEmpty {
-            let cy = padding + r * (g.height * scale + padding) + g.height * scale / 2
-            c.drawText(label, x: x0 - labelGap, y: cy, color: ink, scale: labelScale, anchor: .right)
+        let hasText = !title.isEmpty || rowLabels.contains { !$0.isEmpty } || captions.contains { !$0.isEmpty }
+        guard hasText else { return c }
+        c.withCairo { s in
+            let titleLineHeight = metrics.lineHeight(size: titleSize, bold: true)
+            let cap = metrics.capHeight(size: titleSize, bold: true)
+            for (i, line) in titleLines(metrics, width: f.width).enumerated() {
+                s.text(line, x: Double(f.width) / 2, y: 6 + Double(i) * titleLineHeight + (titleLineHeight - cap) / 2,
+                       size: titleSize, color: ink, anchor: .top, rotation: .horizontal, bold: true)
+            }
+            for (r, label) in rowLabels.enumerated() where r < rows && !label.isEmpty {
+                let cy = f.y0 + padding + r * (g.height * scale + f.captionHeight + padding) + g.height * scale / 2
+                s.text(label, x: Double(f.x0 - labelGap), y: Double(cy), size: labelSize, color: ink,
+                       anchor: .right, rotation: .horizontal, bold: false)
+            }
+            let cell = Double(g.width * scale + padding)
+            for (i, caption) in captions.enumerated() where i < g.count && !caption.isEmpty {
+                let (ox, oy) = origin(of: i, g, f)
+                // Shrink a caption wider than its image (and the padding beside it) until it fits.
+                let natural = metrics.width(caption, size: labelSize)
+                let size = natural > cell - 2 ? max(6, labelSize * (cell - 2) / natural) : labelSize
+                let color = i < captionColors.count ? captionColors[i] : ink
+                s.text(caption, x: Double(ox) + Double(g.width * scale) / 2, y: Double(oy + g.height * scale) + 3,
+                       size: size, color: color, anchor: .top, rotation: .horizontal, bold: false)
+            }
         }
         return c
     }
@@ -170,12 +239,11 @@ public struct ImageGrid: Sendable {
         var canvas = grid.canvas(Tensor(shape: shape, scalars: merged))
         // Blank (NaN) slots were painted black; turn them back into background.
         let g = grid.geometry(of: top)
-        let x0 = grid.labelColumnWidth
+        let f = grid.frame(count: shape[0], imageHeight: g.height, imageWidth: g.width, metrics: TextMetrics())
         for i in n..<(chunks * cols) {
             for half in 0..<2 {
                 let slot = (2 * (i / cols) + half) * cols + (i % cols)
-                let ox = x0 + padding + (slot % cols) * (g.width * scale + padding)
-                let oy = padding + (slot / cols) * (g.height * scale + padding)
+                let (ox, oy) = grid.origin(of: slot, g, f)
                 canvas.fillRect(x: ox, y: oy, width: g.width * scale, height: g.height * scale, .white)
             }
         }

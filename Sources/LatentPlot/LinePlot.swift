@@ -8,7 +8,7 @@ import Foundation
 /// plot.add("validation", x: epochs, y: validLoss)
 /// try plot.writePNG(to: URL(fileURLWithPath: "loss.png"))
 /// ```
-public struct LinePlot: Sendable {
+public struct LinePlot: Chart {
     /// One named curve.
     public struct Series: Sendable {
         /// Name shown in the legend.
@@ -51,6 +51,9 @@ public struct LinePlot: Sendable {
     public var legendPosition: LegendPosition = .automatic
     /// Fonts and colours.
     public var style: PlotStyle
+    /// Whether x values are counts (ticks on whole numbers only); `nil` decides from the data:
+    /// all-integer x values (epochs 1, 2, 3) give integer ticks.
+    public var integerX: Bool?
 
     /// An empty plot.
     public init(title: String = "", xLabel: String = "", yLabel: String = "", logY: Bool = false,
@@ -86,32 +89,41 @@ public struct LinePlot: Sendable {
 
     /// The plot drawn on a canvas of `width × height`.
     public func canvas() -> Canvas {
-        var c = Canvas(width: width, height: height, background: style.background)
-        render(on: &c)
-        return c
+        CairoSurface.canvas(width: width, height: height, background: style.background, draw: draw)
     }
 
     /// The plot as a PNG file.
     public func png() -> [UInt8] { canvas().png() }
 
-    /// The plot as a standalone SVG document.
+    /// The plot as a standalone SVG document (text as glyph outlines, so it looks the same
+    /// whatever fonts the viewer has).
     public func svg() -> String {
-        var s = SVGSurface(width: width, height: height, background: style.background)
-        render(on: &s)
-        return s.document
+        CairoSurface.svg(width: width, height: height, background: style.background, draw: draw)
     }
 
-    /// Writes the PNG to `url` atomically.
-    public func writePNG(to url: URL) throws(PlotError) { try PlotFile.write(Data(png()), to: url) }
+    /// The plot as a one-page PDF (one point per pixel).
+    public func pdf() -> [UInt8] {
+        CairoSurface.pdf(width: width, height: height, background: style.background, draw: draw)
+    }
 
-    /// Writes the SVG to `url` atomically.
-    public func writeSVG(to url: URL) throws(PlotError) { try PlotFile.write(Data(svg().utf8), to: url) }
+    private func draw(_ surface: CairoSurface) {
+        var s = surface
+        render(on: &s)
+    }
+
+    /// Whether the x axis counts whole things: `integerX` when set, else whether every x value
+    /// is a whole number (epochs, steps).
+    var xIsInteger: Bool {
+        if let integerX { return integerX }
+        let xs = series.flatMap(\.x).filter(\.isFinite)
+        return !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() }
+    }
 
     private func usable(_ y: Double) -> Bool { y.isFinite && (!logY || y > 0) }
 
     private func color(of index: Int) -> Color { series[index].color ?? Palette.color(index) }
 
-    func layout() -> Axes {
+    func layout(metrics: TextMetrics = TextMetrics()) -> Axes {
         var xs = [Double](), ys = [Double]()
         for s in series {
             for (x, y) in zip(s.x, s.y) where x.isFinite && usable(y) { xs.append(x); ys.append(y) }
@@ -119,7 +131,7 @@ public struct LinePlot: Sendable {
         let xTicks: Ticks, yTicks: Ticks
         if let lo = xs.min(), let hi = xs.max() {
             // The x axis keeps the data's own extent, so curves run edge to edge; ticks fall inside.
-            xTicks = Ticks.linear(lo, hi, maxCount: 8, expand: false)
+            xTicks = Ticks.linear(lo, hi, maxCount: 8, expand: false, integer: xIsInteger)
         } else {
             xTicks = Ticks.linear(0, 1)
         }
@@ -131,11 +143,12 @@ public struct LinePlot: Sendable {
         let named = series.count > 1 || series.contains { !$0.name.isEmpty }
         let legend = named ? series.indices.map { LegendEntry(name: series[$0].name, color: color(of: $0), isLine: true) } : []
         return Axes(width: width, height: height, style: style, title: title, xLabel: xLabel, yLabel: yLabel,
-                    xTicks: xTicks, yTicks: yTicks, logY: logY, legend: legend, legendPosition: legendPosition)
+                    xTicks: xTicks, yTicks: yTicks, logY: logY, legend: legend, legendPosition: legendPosition,
+                    metrics: metrics)
     }
 
     func render<S: PlotSurface>(on s: inout S) {
-        let axes = layout()
+        let axes = layout(metrics: s.metrics)
         axes.drawBackground(on: &s)
         var occupied = [(x: Double, y: Double)]()
         let defaultWidth = 1.0 + Double(style.fontScale) * 0.75

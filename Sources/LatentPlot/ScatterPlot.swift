@@ -9,7 +9,7 @@ import LatentTensor
 /// plot.thumbnails = .init(images: pixels, side: 28)   // draw digits instead of dots
 /// try plot.writePNG(to: URL(fileURLWithPath: "tsne.png"))
 /// ```
-public struct ScatterPlot: Sendable {
+public struct ScatterPlot: Chart {
     /// Small images drawn at the points instead of dots.
     public struct Thumbnails: Sendable {
         /// `[n, side * side]` (or `[n, side, side]`) intensities in [0, 1], one row per point.
@@ -61,6 +61,9 @@ public struct ScatterPlot: Sendable {
     public var legendPosition: LegendPosition = .outsideRight
     /// Images to draw at the points instead of dots.
     public var thumbnails: Thumbnails?
+    /// Text beside each point (`pointLabels[i]` for point `i`; empty strings get none), placed
+    /// by `LabelPlacer` so labels neither overlap each other nor cover points.
+    public var pointLabels: [String]?
     /// Fonts and colours.
     public var style: PlotStyle
 
@@ -91,33 +94,33 @@ public struct ScatterPlot: Sendable {
 
     /// The plot drawn on a canvas of `width × height`.
     public func canvas() -> Canvas {
-        var c = Canvas(width: width, height: height, background: style.background)
-        render(on: &c)
-        return c
+        CairoSurface.canvas(width: width, height: height, background: style.background, draw: draw)
     }
 
     /// The plot as a PNG file.
     public func png() -> [UInt8] { canvas().png() }
 
-    /// The plot as a standalone SVG document (thumbnails are embedded as PNG data).
+    /// The plot as a standalone SVG document (thumbnails are embedded as PNG data, text as outlines).
     public func svg() -> String {
-        var s = SVGSurface(width: width, height: height, background: style.background)
-        render(on: &s)
-        return s.document
+        CairoSurface.svg(width: width, height: height, background: style.background, draw: draw)
     }
 
-    /// Writes the PNG to `url` atomically.
-    public func writePNG(to url: URL) throws(PlotError) { try PlotFile.write(Data(png()), to: url) }
+    /// The plot as a one-page PDF (one point per pixel).
+    public func pdf() -> [UInt8] {
+        CairoSurface.pdf(width: width, height: height, background: style.background, draw: draw)
+    }
 
-    /// Writes the SVG to `url` atomically.
-    public func writeSVG(to url: URL) throws(PlotError) { try PlotFile.write(Data(svg().utf8), to: url) }
+    private func draw(_ surface: CairoSurface) {
+        var s = surface
+        render(on: &s)
+    }
 
     private func name(of label: Int) -> String {
         if let names = labelNames, label >= 0, label < names.count { return names[label] }
         return String(label)
     }
 
-    func layout() -> Axes {
+    func layout(metrics: TextMetrics = TextMetrics()) -> Axes {
         let finite = x.indices.filter { x[$0].isFinite && y[$0].isFinite }
         var xlo = finite.map { x[$0] }.min() ?? 0, xhi = finite.map { x[$0] }.max() ?? 1
         var ylo = finite.map { y[$0] }.min() ?? 0, yhi = finite.map { y[$0] }.max() ?? 1
@@ -138,11 +141,11 @@ public struct ScatterPlot: Sendable {
         }
         return Axes(width: width, height: height, style: style, title: title, xLabel: xLabel, yLabel: yLabel,
                     xTicks: xTicks, yTicks: yTicks, logY: false, showTicks: showAxes,
-                    legend: legend, legendPosition: legendPosition)
+                    legend: legend, legendPosition: legendPosition, metrics: metrics)
     }
 
     func render<S: PlotSurface>(on s: inout S) {
-        let axes = layout()
+        let axes = layout(metrics: s.metrics)
         axes.drawBackground(on: &s)
         let n = x.count
         let size = pointSize ?? (n <= 300 ? 7 : n <= 3000 ? 5 : n <= 20000 ? 3.5 : 2.5)
@@ -203,7 +206,32 @@ public struct ScatterPlot: Sendable {
                 }
             }
         }
+        if let pointLabels { drawPointLabels(pointLabels, axes: axes, dotSize: size, on: &s) }
         axes.drawForeground(on: &s)
         axes.drawLegend(on: &s, occupied: occupied)
+    }
+
+    /// The labels of `pointLabels`, placed clear of each other and of the points, with a thin
+    /// line back to the point when a label had to move away from it.
+    private func drawPointLabels<S: PlotSurface>(_ texts: [String], axes: Axes, dotSize: Double, on s: inout S) {
+        let shown = x.indices.filter { $0 < texts.count && !texts[$0].isEmpty && x[$0].isFinite && y[$0].isFinite }
+        let unlabelled = x.indices.filter { !($0 < texts.count && !texts[$0].isEmpty) && x[$0].isFinite && y[$0].isFinite }
+        let size = axes.fontSize
+        let height = axes.textHeight + axes.descent
+        let placer = LabelPlacer(bounds: (axes.left + 2, axes.top + 2, axes.right - 2, axes.bottom - 2),
+                                 pointRadius: dotSize / 2 + 2, padding: 2)
+        let anchors = shown.map { (x: axes.px(x[$0]), y: axes.py(y[$0])) }
+        let placements = placer.place(points: anchors,
+                                      sizes: shown.map { (width: s.metrics.width(texts[$0], size: size), height: height) },
+                                      obstacles: unlabelled.map { (x: axes.px(x[$0]), y: axes.py(y[$0])) })
+        for (k, i) in shown.enumerated() {
+            let box = placements[k]
+            if box.needsLeader {
+                let p = anchors[k], end = box.nearestPoint(to: p.x, p.y)
+                s.polyline([p, end], color: Color(hex: 0x9A9A9A), lineWidth: 1, group: nil)
+            }
+            s.text(texts[i], x: box.x0, y: box.y0, size: size, color: style.ink, anchor: .topLeft,
+                   rotation: .horizontal, bold: false)
+        }
     }
 }

@@ -15,15 +15,19 @@ public struct Ticks: Sendable, Equatable {
     ///
     /// The step is the smallest such number that needs at most `maxCount` ticks. With `expand`,
     /// the range grows outwards to the neighbouring ticks, so the data never touches the frame
-    /// except on a tick. A zero-width range is widened around its value first.
-    public static func linear(_ lower: Double, _ upper: Double, maxCount: Int = 7, expand: Bool = true) -> Ticks {
+    /// except on a tick. A zero-width range is widened around its value first. With `integer`
+    /// (an axis of counts: epochs, iterations) the step is at least 1, so ticks fall on whole
+    /// numbers only.
+    public static func linear(_ lower: Double, _ upper: Double, maxCount: Int = 7, expand: Bool = true,
+                              integer: Bool = false) -> Ticks {
         var lo = min(lower, upper), hi = max(lower, upper)
         if !lo.isFinite || !hi.isFinite { lo = 0; hi = 1 }
         if hi - lo <= max(abs(lo), abs(hi)) * 1e-12 {
-            let pad = lo == 0 ? 1 : abs(lo) * 0.1
+            let pad = integer ? 1 : (lo == 0 ? 1 : abs(lo) * 0.1)
             lo -= pad; hi += pad
         }
-        let step = niceStep((hi - lo) / Double(max(1, maxCount - 1)))
+        let raw = niceStep((hi - lo) / Double(max(1, maxCount - 1)))
+        let step = integer ? max(1, raw) : raw
         // A small tolerance so 0.30000000000000004 counts as on the 0.3 tick.
         let eps = 1e-9
         let first = (lo / step - eps).rounded(.up), last = (hi / step + eps).rounded(.down)

@@ -18,7 +18,7 @@ struct RenderSamples {
             let px = images[16..<(16 + count * 784)].map { Float($0) / 255 }
             return (Tensor(shape: [count, 784], scalars: px), labels[8..<(8 + count)].map { Int($0) })
         }
-        // No MNIST: draw each digit with the bitmap font at scale 3 and soften it.
+        // No MNIST: draw each digit in the plot font at scale 3.
         var px = [Float](), labels = [Int]()
         for i in 0..<count {
             var c = Canvas(width: 28, height: 28, background: .black)

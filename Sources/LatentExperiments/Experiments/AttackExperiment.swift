@@ -143,10 +143,11 @@ public enum AttackExperiment {
                                          title: pictureText(attack.summary, epsilon: attack.epsilon), to: path)
     }
 
-    /// Text the picture font can draw (it has no Greek letters).
+    /// The attack's summary for a picture title; for a curve over ε (`epsilon` nil) without its
+    /// single ε.
     static func pictureText(_ text: String, epsilon: Float?) -> String {
-        var t = text.replacingOccurrences(of: "ε", with: "eps")
-        if epsilon == nil, let cut = t.range(of: ", eps = ") {
+        var t = text
+        if epsilon == nil, let cut = t.range(of: ", ε = ") {
             let rest = t[cut.upperBound...]
             let end = rest.firstIndex(of: ",") ?? rest.endIndex
             t.removeSubrange(cut.lowerBound..<end)

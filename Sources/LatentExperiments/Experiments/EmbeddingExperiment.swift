@@ -22,6 +22,14 @@ public enum EmbeddingMethod: Codable, Sendable, Equatable {
         }
     }
 
+    /// The method as the literature writes it, for titles: PCA, SNE, t-SNE, UMAP.
+    public var displayName: String {
+        switch name {
+        case "tsne": "t-SNE"
+        case let other: other.uppercased()
+        }
+    }
+
     /// The seed of the method's random choices.
     public var seed: UInt64 {
         switch self {
@@ -192,7 +200,7 @@ public enum EmbeddingExperiment {
         if let labels = data.labels { try NPY.write(labels: labels, to: folder.file("labels.npy")) }
         if y.shape[1] >= 2 {
             // The title names the data set, not the layer: the thumbnails already show the inputs.
-            let title = "\(settings.method.name.uppercased()) of \(data.source.split(separator: ",").first ?? "")"
+            let title = "\(settings.method.displayName) of \(PictureTitle.withoutDirectories(String(data.source.split(separator: ",").first ?? "")))"
             try EmbeddingPictures.write(y, labels: data.labels, images: data.images, title: title, in: folder)
         }
         embedding.results.seconds = Date().timeIntervalSince(started)

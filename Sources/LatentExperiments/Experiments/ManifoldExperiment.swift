@@ -100,7 +100,8 @@ public enum ManifoldExperiment {
         var recognised: [String: Int]?
         if let gridCodes, let size = request.grid {
             let images = codec.decodeInBatches(gridCodes)
-            try GridPicture.write(images, columns: size, padding: 0, scale: request.scale, to: folder.file("manifold.png"))
+            try GridPicture.writeLatentGrid(images, codes: gridCodes, size: size, dimensions: request.dimensions ?? (0, 1),
+                                            scale: request.scale, to: folder.file("manifold.png"))
             if let judge {
                 let counts = LatentGrid.confidentCells(judge.probabilities(images), threshold: confidence)
                 recognised = Dictionary(uniqueKeysWithValues: counts.enumerated().map { ("\($0.offset)", $0.element) })
@@ -112,7 +113,7 @@ public enum ManifoldExperiment {
         var scatter = ScatterPlot(points: points, labels: test.labels, title: "Codes of \(test.count) test images by digit")
         scatter.xLabel = axes.0
         scatter.yLabel = axes.1
-        try scatter.writePNG(to: URL(fileURLWithPath: folder.file("codes.png")))
+        try scatter.writePNGAndSVG(to: URL(fileURLWithPath: folder.file("codes.png")))
         let results = ManifoldResults(
             model: request.model, grid: gridCodes == nil ? 0 : (request.grid ?? 0),
             dimensions: request.dimensions.map { [$0.0, $0.1] } ?? (codec.latentSize == 2 ? [0, 1] : []),

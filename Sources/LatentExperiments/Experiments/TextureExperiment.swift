@@ -203,7 +203,7 @@ public enum TextureExperiment {
                             xLabel: "step", yLabel: "loss", logY: true)
         plot.add("style loss", x: curve.map { Double($0.step) }, y: curve.map { Double($0.style) })
         if content != nil { plot.add("content loss", x: curve.map { Double($0.step) }, y: curve.map { Double($0.content) }) }
-        try AtomicFile.write(plot.png(), to: folder.file("loss.png"))
+        try plot.writePNGAndSVG(to: URL(fileURLWithPath: folder.file("loss.png")))
 
         let seconds = curve.last?.seconds ?? 0
         let evaluations = curve.reduce(0) { $0 + $1.evaluations }

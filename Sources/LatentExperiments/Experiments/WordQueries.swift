@@ -120,8 +120,8 @@ public enum WordQueries {
                             to path: String) throws -> WordPlotReport {
         let words = words.map { $0.lowercased() }
         let points = try vectors.project2D(words)
-        try AtomicFile.write(WordMap.png(points: points, words: words, title: title ?? "PCA of \(words.count) word vectors"),
-                             to: path)
+        try WordMap.plot(points: points, words: words, title: title ?? "PCA of \(words.count) word vectors")
+            .writePNGAndSVG(to: URL(fileURLWithPath: path))
         return WordPlotReport(words: words, points: points, path: path)
     }
 

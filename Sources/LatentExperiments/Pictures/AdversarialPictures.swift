@@ -62,11 +62,11 @@ public enum AdversarialPictures {
     /// accuracy as a reference line when `clean` is given.
     public static func curves(_ series: [(name: String, results: [AttackResult])], clean: [AttackResult]? = nil,
                               title: String, to path: String) throws {
-        var plot = LinePlot(title: title, xLabel: "epsilon (L-infinity radius)", yLabel: "test accuracy")
+        var plot = LinePlot(title: title, xLabel: "ε (L∞ radius)", yLabel: "test accuracy")
         for (name, results) in series {
             plot.add(name, x: results.map(\.epsilon), y: results.map(\.adversarialAccuracy), showMarkers: true)
         }
         if let clean { plot.add("clean", x: clean.map(\.epsilon), y: clean.map(\.cleanAccuracy)) }
-        try AtomicFile.write(plot.png(), to: path)
+        try plot.writePNGAndSVG(to: URL(fileURLWithPath: path))
     }
 }

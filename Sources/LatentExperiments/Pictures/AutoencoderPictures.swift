@@ -20,7 +20,8 @@ public enum AutoencoderPictures {
             rows += [noisy, model.reconstruct(noisy)]
         }
         let labels = rows.count == 2 ? ["input", "output"] : ["clean", "output", "noisy", "denoised"]
-        let grid = ImageGrid(columns: n, padding: 2, scale: 2, rowLabels: labels)
+        let grid = ImageGrid(columns: n, padding: 2, scale: 2, rowLabels: labels,
+                             title: rows.count == 2 ? "Test digits and their reconstructions" : "Test digits, corrupted and restored")
         try grid.writePNG(Tensor.concat(rows), to: URL(fileURLWithPath: dir + "/reconstructions.png"))
         if let first = model.encoder.layers.lazy.compactMap({ $0 as? Linear }).first, first.inputSize == 784 {
             let filters = first.weight.value.rows(0..<min(100, first.outputSize))

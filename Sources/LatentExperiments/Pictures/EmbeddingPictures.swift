@@ -13,8 +13,7 @@ public enum EmbeddingPictures {
         var plot = ScatterPlot(points: y, labels: labels, title: title)
         // Embedding axes have no units: only distances between points mean anything.
         plot.showAxes = false
-        try plot.writePNG(to: URL(fileURLWithPath: folder.file("\(name).png")))
-        try plot.writeSVG(to: URL(fileURLWithPath: folder.file("\(name).svg")))
+        try plot.writePNGAndSVG(to: URL(fileURLWithPath: folder.file("\(name).png")))
         if let images, images.shape[0] == y.shape[0], images.count == y.shape[0] * 784 {
             var thumbs = ScatterPlot(points: y, labels: labels, title: title, width: 1100, height: 900)
             thumbs.showAxes = false
@@ -29,6 +28,6 @@ public enum EmbeddingPictures {
         for run in runs {
             plot.add(run.name, x: run.history.map { Double($0.iteration) }, y: run.history.map(\.kl), showMarkers: true)
         }
-        try AtomicFile.write(plot.png(), to: path)
+        try plot.writePNGAndSVG(to: URL(fileURLWithPath: path))
     }
 }

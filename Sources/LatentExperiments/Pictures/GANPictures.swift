@@ -25,7 +25,9 @@ public struct GANPictures {
         let images = GAN.toImages(try run.gan.generator.generate(run.step.fixedNoise))
         let name = String(format: "epoch-%03d", epoch)
         let columns = Int(Double(images.shape[0]).squareRoot().rounded(.up))
-        try AtomicFile.write(ImageGrid(columns: columns, padding: 2, scale: 2).png(images), to: folder.file("samples/\(name).png"))
+        let title = epoch == 0 ? "Generator samples at initialisation" : "Generator samples after epoch \(epoch)"
+        try AtomicFile.write(ImageGrid(columns: columns, padding: 2, scale: 2, title: title).png(images),
+                             to: folder.file("samples/\(name).png"))
         let row = images.rows(0..<min(rowLength, images.shape[0]))
         try NPY.write(row, to: folder.file("samples/\(name).npy"))
         // Rebuild from every row saved so far: the epochs before a resume are on disk only.
@@ -36,7 +38,8 @@ public struct GANPictures {
             rows.append(try NPY.read(path: path).tensor)
             labels.append(e == 0 ? "init" : "\(e)")
         }
-        let grid = ImageGrid(columns: row.shape[0], padding: 2, scale: 2, rowLabels: labels)
+        let grid = ImageGrid(columns: row.shape[0], padding: 2, scale: 2, rowLabels: labels,
+                             title: "The same noise through the generator, epoch by epoch")
         try AtomicFile.write(grid.png(Tensor.concat(rows, axis: 0)), to: folder.file("progression.png"))
     }
 }

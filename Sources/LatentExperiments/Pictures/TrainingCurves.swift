@@ -15,6 +15,6 @@ public enum TrainingCurves {
             plot.add(names[key] ?? key.replacingOccurrences(of: "_", with: " "), x: points.map(\.0), y: points.map(\.1),
                      showMarkers: points.count < 30)
         }
-        try AtomicFile.write(plot.png(), to: path)
+        try plot.writePNGAndSVG(to: URL(fileURLWithPath: path))
     }
 }

@@ -19,13 +19,14 @@ public enum VAEPictures {
         try ImageGrid(columns: 8, padding: 2, scale: 2).writePNG(model.sample(count: 64, using: &rng),
                                                                  to: URL(fileURLWithPath: dir + "/samples.png"))
         guard model.latentSize == 2 else { return }
-        try ImageGrid(columns: 20, padding: 2, scale: 1).writePNG(model.decode(try LatentGrid.codes(model, size: 20)),
-                                                                  to: URL(fileURLWithPath: dir + "/manifold.png"))
+        let codes = try LatentGrid.codes(model, size: 20)
+        try GridPicture.writeLatentGrid(model.decode(codes), codes: codes, size: 20, dimensions: (0, 1), scale: 1,
+                                        to: dir + "/manifold.png")
         let n = min(test.count, 5000)
         var scatter = ScatterPlot(points: model.encodeInBatches(test.inputs.rows(0..<n)),
                                   labels: test.labels.map { Array($0[0..<n]) }, title: "Test codes by digit")
         scatter.xLabel = "z0"
         scatter.yLabel = "z1"
-        try scatter.writePNG(to: URL(fileURLWithPath: dir + "/codes.png"))
+        try scatter.writePNGAndSVG(to: URL(fileURLWithPath: dir + "/codes.png"))
     }
 }

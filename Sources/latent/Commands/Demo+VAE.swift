@@ -42,8 +42,10 @@ struct VAESection: DemoSection {
         // The 2-d space: decode a grid over the prior's quantiles; plot where the test digits land.
         if let small = models[2] {
             let grid = context.quick ? 8 : 20
-            let cells = small.decode(try LatentGrid.codes(small, size: grid))
-            try ImageGrid(columns: grid, padding: 0, scale: 1).writePNG(cells, to: URL(fileURLWithPath: dir + "/manifold.png"))
+            let gridCodes = try LatentGrid.codes(small, size: grid)
+            let cells = small.decode(gridCodes)
+            try GridPicture.writeLatentGrid(cells, codes: gridCodes, size: grid, dimensions: (0, 1), scale: 1,
+                                            to: dir + "/manifold.png")
             // Which digits the manifold shows, as the classifier section's model reads its cells.
             let classifierPath = context.directory + "/classifier/model.safetensors"
             if FileManager.default.fileExists(atPath: classifierPath) {
@@ -56,14 +58,14 @@ struct VAESection: DemoSection {
                                       title: "Test codes of the 2-d VAE by digit")
             scatter.xLabel = "z0"
             scatter.yLabel = "z1"
-            try scatter.writePNG(to: URL(fileURLWithPath: dir + "/codes.png"))
+            try scatter.writePNGAndSVG(to: URL(fileURLWithPath: dir + "/codes.png"))
             blocks.append(.image(path: "\(key)/manifold.png", caption: "The learned manifold: a \(grid)×\(grid) grid over the 5–95 % quantiles of the prior in the 2-d latent space, decoded", width: nil))
             blocks.append(.image(path: "\(key)/codes.png", caption: "Where the test digits' codes (posterior means) lie", width: nil))
         }
         // The 20-d space: samples from the prior and a walk between two test digits.
         if let large = models[20] {
             var rng = RandomGenerator(seed: context.seed)
-            try ImageGrid(columns: 16, padding: 2, scale: 2).writePNG(large.sample(count: 64, using: &rng),
+            try ImageGrid(columns: 16, padding: 2, scale: 2, title: "64 draws from the prior, decoded (20-d VAE)").writePNG(large.sample(count: 64, using: &rng),
                                                                     to: URL(fileURLWithPath: dir + "/samples.png"))
             let labels = context.test.labels ?? []
             let a = labels.firstIndex(of: 4) ?? 0, b = labels.firstIndex(of: 9) ?? 1
@@ -74,7 +76,8 @@ struct VAESection: DemoSection {
                 let path = kind.path(from: Array(codes.scalars[0..<d]), to: Array(codes.scalars[d..<2 * d]), steps: 10)
                 strip += [context.test.inputs.rows(a..<a + 1), large.decode(path), context.test.inputs.rows(b..<b + 1)]
             }
-            try ImageGrid(columns: 12, padding: 2, scale: 2, rowLabels: LatentInterpolation.allCases.map(\.rawValue))
+            try ImageGrid(columns: 12, padding: 2, scale: 2, rowLabels: LatentInterpolation.allCases.map(\.rawValue),
+                          title: "From a test 4 to a test 9 through the latent space")
                 .writePNG(Tensor.concat(strip, axis: 0), to: URL(fileURLWithPath: dir + "/interpolation.png"))
             blocks.append(.image(path: "\(key)/samples.png", caption: "New digits: codes drawn from N(0, I), decoded by the 20-d VAE", width: nil))
             blocks.append(.image(path: "\(key)/interpolation.png", caption: "From one test digit to another through the 20-d latent space, on a straight line and on the great circle (the originals at the ends)", width: nil))

@@ -100,7 +100,7 @@ struct DataSection: DemoSection {
     func run(_ context: DemoContext) throws -> (HTMLReport.Section, [String: Metric]) {
         let dir = try context.folder(key)
         let first = context.test.inputs.rows(0..<min(80, context.test.count))
-        try ImageGrid(columns: 20, padding: 2, scale: 2).writePNG(first, to: URL(fileURLWithPath: dir + "/digits.png"))
+        try ImageGrid(columns: 20, padding: 2, scale: 2, title: "The first \(first.shape[0]) test digits").writePNG(first, to: URL(fileURLWithPath: dir + "/digits.png"))
         var counts = [Int](repeating: 0, count: 10)
         for l in context.train.labels ?? [] where l >= 0 && l < 10 { counts[l] += 1 }
         let section = HTMLReport.Section(title, blocks: [
@@ -125,7 +125,10 @@ struct ClassifierSection: DemoSection {
         let labels = context.test.labels ?? []
         let wrong = labels.indices.filter { predictions[$0] != labels[$0] }.prefix(40)
         if !wrong.isEmpty {
-            let grid = ImageGrid(columns: 20, padding: 2, scale: 2)
+            var grid = ImageGrid(columns: 20, padding: 4, scale: 2, title: "Test digits the classifier gets wrong")
+            // Under each digit: what the classifier said and, after the arrow, the truth.
+            grid.captions = wrong.map { "\(predictions[$0]) → \(labels[$0])" }
+            grid.captionColors = wrong.map { _ in Color(hex: 0xC0392B) }
             try grid.writePNG(context.test.inputs.gatherRows(Array(wrong)), to: URL(fileURLWithPath: dir + "/mistakes.png"))
         }
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: 10), count: 10)
@@ -140,7 +143,7 @@ struct ClassifierSection: DemoSection {
         ]
         if !wrong.isEmpty {
             blocks.append(.image(path: "\(key)/mistakes.png",
-                                 caption: "Test digits it gets wrong (predicted: " + wrong.prefix(20).map { "\(predictions[$0])" }.joined(separator: " ") + " …)",
+                                 caption: "Test digits it gets wrong; under each, the prediction → the true digit",
                                  width: nil))
         }
         blocks.append(.table(header: ["true \\ predicted"] + (0..<10).map(String.init),
