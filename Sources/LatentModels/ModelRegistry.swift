@@ -11,7 +11,7 @@ import LatentNN
 public enum ModelRegistry {
     /// The model types, by kind tag.
     public static let types: [any SavedModel.Type] = [
-        Classifier.self, ConvClassifier.self, EncoderClassifier.self, DomainAdversarialNetwork.self, Autoencoder.self, VAE.self, GAN.self,
+        Classifier.self, ConvClassifier.self, EncoderClassifier.self, DomainAdversarialNetwork.self, Autoencoder.self, VAE.self, GAN.self, MultiTaskNetwork.self,
     ]
 
     /// The kind tags, in `types` order.

@@ -4,5 +4,5 @@ import ArgumentParser
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model and write its run folder (checkpoint, metrics.json, pictures).",
-        subcommands: [TrainClassifier.self, TrainAutoencoder.self, TrainVAE.self, TrainGAN.self, TrainDANN.self])
+        subcommands: [TrainClassifier.self, TrainAutoencoder.self, TrainVAE.self, TrainGAN.self, TrainDANN.self, TrainMultitask.self])
 }
