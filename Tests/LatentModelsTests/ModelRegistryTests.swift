@@ -33,6 +33,7 @@ import Testing
             try Autoencoder(autoencoder),
             try VAE(VAE.Config(inputSize: 16, hidden: [8], latentSize: 2)),
             try GAN(gan),
+            try MultiTaskNetwork(.init(inputSize: 16, tasks: [.digit, .reconstruction], sharing: .soft, hidden: [4])),
         ]
         var saved: [String: any SavedModel] = [:]
         for m in models {

@@ -59,7 +59,7 @@ public final class MultiTaskNetwork: Module, SavedModel {
 
     public static let kind = "multitask"
 
-    /// Weights and biases of `config`'s towers and heads (saturating).
+    /// Weights of `config`'s towers and heads, biases not counted (saturating).
     static func weightCount(_ config: Config) -> Int {
         let tower = InputLimits.denseWeights([config.inputSize] + config.hidden)
         let last = config.hidden.last ?? config.inputSize
