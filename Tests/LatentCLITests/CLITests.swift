@@ -149,7 +149,8 @@ import Testing
         #expect(html.contains("Document vectors (doc2vec)"))
         for file in ["metrics.json", "data/digits.png", "classifier/loss.png", "classifier/model.safetensors",
                      "gan/model.safetensors", "gan/progression.png", "gan/frechet.png", "docs/pv-dbow/model.safetensors",
-                     "serve/decoded.png", "serve/interpolation.png", "serve/projection.csv"] {
+                     "serve/decoded.png", "serve/interpolation.png", "serve/projection.csv", "multitask/hard/examples.png",
+                     "multitask/soft/metrics.json"] {
             #expect(FileManager.default.fileExists(atPath: dir.path + "/" + file), "demo lacks \(file)")
         }
     }
