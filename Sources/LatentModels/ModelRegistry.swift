@@ -12,7 +12,7 @@ public enum ModelRegistry {
     /// The model types, by kind tag.
     public static let types: [any SavedModel.Type] = [
         Classifier.self, ConvClassifier.self, EncoderClassifier.self, DomainAdversarialNetwork.self, Autoencoder.self, VAE.self, GAN.self,
-        RBM.self, DBN.self,
+        RBM.self, DBN.self, MultiTaskNetwork.self,
     ]
 
     /// The kind tags, in `types` order.

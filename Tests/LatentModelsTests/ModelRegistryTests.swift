@@ -35,6 +35,7 @@ import Testing
             try GAN(gan),
             try RBM(RBM.Config(visible: 16, hidden: 5)),
             try DBN(DBN.Config(layers: [16, 8, 3])),
+            try MultiTaskNetwork(.init(inputSize: 16, tasks: [.digit, .reconstruction], sharing: .soft, hidden: [4])),
         ]
         var saved: [String: any SavedModel] = [:]
         for m in models {

@@ -115,6 +115,28 @@ public enum DomainAdaptationExperiment {
         return ((source.train, source.test), (target.train, target.test))
     }
 
+    /// The mean of each channel over both domains' images, each domain weighing half whatever its
+    /// size (the paper centres the inputs on the mean of both domains; the target's images, not
+    /// its labels, are what adaptation may read).
+    public static func sharedChannelMean(_ source: ImageSet, _ target: ImageSet) -> [Float] {
+        let plane = source.height * source.width
+        func channelMeans(_ set: ImageSet) -> [Double] {
+            var sums = [Double](repeating: 0, count: set.channels)
+            set.images.withUnsafeBufferPointer { values in
+                for row in 0..<set.labels.count {
+                    for c in 0..<set.channels {
+                        let start = row * set.pixels + c * plane
+                        var s: Float = 0
+                        for p in start..<(start + plane) { s += values[p] }
+                        sums[c] += Double(s)
+                    }
+                }
+            }
+            return sums.map { $0 / Double(Swift.max(set.labels.count * plane, 1)) }
+        }
+        return zip(channelMeans(source), channelMeans(target)).map { Float(($0 + $1) / 2) }
+    }
+
     /// The model config for images of `set`'s shape.
     public static func fitted(_ config: DomainAdversarialNetwork.Config, to set: ImageSet) -> DomainAdversarialNetwork.Config {
         var c = config
@@ -129,7 +151,9 @@ public enum DomainAdaptationExperiment {
         let (source, target) = try loadDomains(settings)
         log.note("source: \(settings.source.directory): \(source.0.labels.count) train, \(source.1.labels.count) test, \(source.0.channels)×\(source.0.height)×\(source.0.width)")
         log.note("target: \(settings.target.directory): \(target.0.labels.count) train, \(target.1.labels.count) test")
-        let config = fitted(settings.model, to: source.0)
+        var config = fitted(settings.model, to: source.0)
+        // Both domains centred on one mean, in every mode, so the three runs see the same inputs.
+        if config.inputMean == nil { config.inputMean = sharedChannelMean(source.0, target.0) }
         if let bad = (source.0.labels + source.1.labels + target.1.labels + (settings.mode == .targetOnly ? target.0.labels : []))
             .first(where: { $0 < 0 || $0 >= config.network.classes }) {
             throw ExperimentError("label \(bad) is not one of the network's \(config.network.classes) classes")

@@ -54,7 +54,7 @@ public enum DomainAdaptation {
         try loop.run(data) { step in
             guard mode == .dann else {
                 let loss = optimizer.minimize(model) {
-                    network(Variable(step.batch.inputs)).softmaxCrossEntropy(labels: step.batch.labels)
+                    model(Variable(step.batch.inputs)).softmaxCrossEntropy(labels: step.batch.labels)
                 }
                 return ["train_loss": Double(loss)]
             }
@@ -63,8 +63,8 @@ public enum DomainAdaptation {
             let sourceBatch = step.batches[0], targetBatch = step.batches[1]
             var labelLoss: Float = 0, domainLoss: Float = 0
             let loss = optimizer.minimize(model) {
-                let sourceFeatures = network.embed(Variable(sourceBatch.inputs))
-                let targetFeatures = network.embed(Variable(targetBatch.inputs))
+                let sourceFeatures = model.features(Variable(sourceBatch.inputs))
+                let targetFeatures = model.features(Variable(targetBatch.inputs))
                 let label = network.classifier(sourceFeatures).softmaxCrossEntropy(labels: sourceBatch.labels)
                 let fromSource = model.domainLogits(sourceFeatures)
                     .softmaxCrossEntropy(labels: [Int](repeating: 0, count: sourceBatch.labels.count))
@@ -79,8 +79,8 @@ public enum DomainAdaptation {
             return ["train_loss": Double(loss), "label_loss": Double(labelLoss), "domain_loss": Double(domainLoss),
                     "reversal_weight": Double(lambda)]
         } evaluate: { _ in
-            var figures = ["test_target_accuracy": network.accuracy(targetTest.inputs, labels: targetTest.labels ?? []),
-                           "test_source_accuracy": network.accuracy(sourceTest.inputs, labels: sourceTest.labels ?? [])]
+            var figures = ["test_target_accuracy": model.accuracy(targetTest.inputs, labels: targetTest.labels ?? []),
+                           "test_source_accuracy": model.accuracy(sourceTest.inputs, labels: sourceTest.labels ?? [])]
             if mode == .dann { figures["test_domain_accuracy"] = domainAccuracy(model, source: sourceTest, target: targetTest) }
             return figures
         } afterEpoch: { _ in
@@ -95,14 +95,14 @@ public enum DomainAdaptation {
         guard n > 0 else { return .nan }
         var correct = 0
         for (set, domain) in [(source, 0), (target, 1)] {
-            let logits = model.inferInBatches(set.inputs.rows(0..<n), emptyShape: [0, 2]) { model.domainLogits(model.network.embed($0)) }
+            let logits = model.inferInBatches(set.inputs.rows(0..<n), emptyShape: [0, 2]) { model.domainLogits(model.features($0)) }
             correct += logits.argmax(axis: 1).filter { $0 == domain }.count
         }
         return Double(correct) / Double(2 * n)
     }
 
-    /// The features (`network.embed`) of `inputs`, in evaluation mode.
+    /// The features (`model.features`) of `inputs`, in evaluation mode.
     public static func features(_ model: DomainAdversarialNetwork, _ inputs: Tensor) -> Tensor {
-        model.inferInBatches(inputs, emptyShape: [0, model.config.network.flatFeatures]) { model.network.embed($0) }
+        model.inferInBatches(inputs, emptyShape: [0, model.config.network.flatFeatures]) { model.features($0) }
     }
 }

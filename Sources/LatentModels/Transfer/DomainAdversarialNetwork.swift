@@ -19,6 +19,11 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
         public var network: ConvClassifier.Config
         /// Hidden layers of the domain classifier.
         public var domainHidden: [Int]
+        /// A value per channel subtracted from every input pixel before the network sees it; nil
+        /// subtracts nothing. Ganin & Lempitsky centre the inputs of both domains on one mean, so
+        /// the two domains differ only around zero and plain SGD is well conditioned on both;
+        /// `DomainAdaptationExperiment` sets it to the mean of both domains' training images.
+        public var inputMean: [Float]?
 
         /// Ganin & Lempitsky's MNIST → MNIST-M shape for `channels × height × width` images:
         /// unpadded 5×5 convolutions of 32 and 48 channels with 2×2 max pooling (28×28 becomes
@@ -43,6 +48,11 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
             if let h = domainHidden.first(where: { !(1...65_536).contains($0) }) {
                 throw .invalidConfig("domain classifier widths must be in 1...65536, got \(h)")
             }
+            if let mean = inputMean {
+                guard mean.count == network.channels, mean.allSatisfy({ $0.isFinite }) else {
+                    throw .invalidConfig("the input mean needs one finite value per channel (\(network.channels)), got \(mean)")
+                }
+            }
         }
     }
 
@@ -61,6 +71,8 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
     public let domain: Sequential
     /// The reversal in front of the domain classifier; its λ follows the training schedule.
     public let reversal: GradientReversal
+    /// `config.inputMean` spread over a flat image row `[1, channels × height × width]`.
+    private let inputShift: Tensor?
 
     public init(_ config: Config) throws(ModelError) {
         try config.validate()
@@ -69,6 +81,10 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
         var rng = RandomGenerator(seed: config.network.seed &+ 0xD0A1)
         let gate = GradientReversal(lambda: 0)
         reversal = gate
+        let plane = config.network.height * config.network.width
+        inputShift = config.inputMean.map { mean in
+            Tensor(shape: [1, config.network.inputSize], scalars: mean.flatMap { [Float](repeating: $0, count: plane) })
+        }
         domain = Sequential([gate] + MLP.layers([config.network.flatFeatures] + config.domainHidden + [2],
                                                 activation: { ReLU() }, rng: &rng))
     }
@@ -82,7 +98,14 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
     }
 
     /// Class logits of flat images.
-    public func callAsFunction(_ input: Variable) -> Variable { network(input) }
+    public func callAsFunction(_ input: Variable) -> Variable { network.classifier(features(input)) }
+
+    /// The feature extractor's output `[N, network.config.flatFeatures]` for flat images, after
+    /// subtracting the input mean: what the label predictor and the domain classifier read.
+    public func features(_ input: Variable) -> Variable {
+        guard let inputShift else { return network.embed(input) }
+        return network.embed(input - Variable(inputShift))
+    }
 
     /// Domain logits (source 0, target 1) of features from `network.embed`.
     public func domainLogits(_ features: Variable) -> Variable { domain(features) }

@@ -35,7 +35,7 @@ struct Demo: ParsableCommand {
                                          "train_samples": .value(Double(context.train.count)), "test_samples": .value(Double(context.test.count))]
         let sections: [any DemoSection] = [DataSection(), ClassifierSection(), AutoencoderSection(), RBMSection(), ManifoldSection(),
                                            VAESection(), GANSection(), WordsSection(), DocumentsSection(),
-                                           AdversarialSection(), DomainAdaptationSection(), TransferSection(), TextureSection(), DistributedSection(),
+                                           AdversarialSection(), DomainAdaptationSection(), TransferSection(), MultitaskSection(), TextureSection(), DistributedSection(),
                                            ServeSection()]
         for section in sections {
             progress.note("— \(section.title)")
