@@ -35,7 +35,8 @@ func makeTinyModels() throws -> [any SavedModel] {
     var dann = DomainAdversarialNetwork.Config(channels: 1, height: 4, width: 4, classes: 2)
     (dann.network.convolutions, dann.network.kernelSize, dann.network.padding, dann.network.hidden, dann.domainHidden) = ([2], 3, nil, [3], [3])
     return [try Classifier(Classifier.Config(inputSize: 6, hidden: [3], classes: 2)), try ConvClassifier(conv),
-            try DomainAdversarialNetwork(dann),
+            try DomainAdversarialNetwork(dann), try RBM(RBM.Config(visible: 6, hidden: 3)), try DBN(DBN.Config(layers: [6, 3, 2])),
+            try MultiTaskNetwork(.init(inputSize: 6, tasks: [.digit, .reconstruction], sharing: .soft, hidden: [3])),
             try EncoderClassifier(EncoderClassifier.Config(autoencoder: linear, classes: 2)), try Autoencoder(linear),
             try VAE(vae), try GAN(gan)]
 }
