@@ -42,7 +42,7 @@ import Testing
                              timeout: 300)
         #expect(ae.status == 0, "\(ae.stderr)")
         let settings = try String(contentsOfFile: dir.path + "/ae/run.json", encoding: .utf8)
-        #expect(settings.contains("\"initFrom\"") && settings.contains("sigmoid"))
+        #expect(settings.contains("\"init_from\"") && settings.contains("sigmoid"))
         // The classifier needs Bernoulli top units: a linear top is refused in one line.
         try HostileInputCLITests.expectRefused(["train", "classifier", "--init-from", dbn + "/model.safetensors"] + Self.small,
                                                naming: ["Bernoulli"], in: dir)
