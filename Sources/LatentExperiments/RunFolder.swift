@@ -269,6 +269,13 @@ extension RunSettingsFile {
         return !typed.isEmpty && (name == typed || name.hasPrefix(typed) || name.hasSuffix(typed) || initials == typed)
     }
 
+    /// `settings` as a JSON object tree (non-finite floats as "inf", "-inf", "nan").
+    private static func jsonObject(_ settings: Self) throws -> Any {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try JSONSerialization.jsonObject(with: encoder.encode(settings))
+    }
+
     /// The settings where `run` differs from `flags` (every setting when `flags` is nil), with
     /// the run's value as JSON, sorted by key.
     static func differences(run: Self, flags: Self?) throws -> [(key: String, runValue: String)] {
@@ -279,11 +286,9 @@ extension RunSettingsFile {
                 out[prefix] = String(decoding: data, as: UTF8.self)
             }
         }
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var mine: [String: String] = [:], theirs: [String: String] = [:]
-        flatten(try JSONSerialization.jsonObject(with: encoder.encode(run)), "", into: &mine)
-        if let flags { flatten(try JSONSerialization.jsonObject(with: encoder.encode(flags)), "", into: &theirs) }
+        flatten(try jsonObject(run), "", into: &mine)
+        if let flags { flatten(try jsonObject(flags), "", into: &theirs) }
         return Set(mine.keys).union(theirs.keys).sorted().filter { mine[$0] != theirs[$0] }
             .map { (key: $0, runValue: mine[$0] ?? "none") }
     }
@@ -293,10 +298,7 @@ extension RunSettingsFile {
     static func extendedEpochs(run: Self, typed: Self) throws -> Self? {
         let differing = try differences(run: run, flags: typed).filter { $0.key.split(separator: ".").last == "epochs" }
         guard !differing.isEmpty else { return nil }
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        guard var object = try JSONSerialization.jsonObject(with: encoder.encode(run)) as? [String: Any],
-              let wanted = try JSONSerialization.jsonObject(with: encoder.encode(typed)) as? [String: Any] else { return nil }
+        guard var object = try jsonObject(run) as? [String: Any], let wanted = try jsonObject(typed) as? [String: Any] else { return nil }
         func value(_ tree: [String: Any], _ path: [Substring]) -> Any? {
             guard let head = path.first else { return nil }
             return path.count == 1 ? tree[String(head)] : (tree[String(head)] as? [String: Any]).flatMap { value($0, Array(path.dropFirst())) }
