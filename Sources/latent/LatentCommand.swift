@@ -14,7 +14,7 @@ struct LatentCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [Demo.self, Train.self, Evaluate.self, Reconstruct.self, Encode.self, Embed.self, Sample.self,
                       Interpolate.self, Arithmetic.self, Manifold.self, Conditional.self, AttackCommand.self, Texture.self,
-                      Style.self, Words.self, Docs.self, Serve.self, Transfer.self, ZeroShot.self])
+                      Style.self, Words.self, Docs.self, Serve.self, Transfer.self, ZeroShot.self, Compare.self])
 
     static func main() {
         BLASEnvironment.prepare()
