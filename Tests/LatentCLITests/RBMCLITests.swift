@@ -52,6 +52,15 @@ import Testing
                             timeout: 300)
         #expect(c.status == 0, "\(c.stderr)")
         #expect(c.stdout.contains("DBN-pretrained"))
+        // --dropout reaches the unrolled stack (it was once dropped silently); on another kind
+        // of trunk, whose layers are the source's, it is refused in one line.
+        let d = try CLI.run(["train", "classifier", "--init-from", binary + "/model.safetensors", "--dropout", "0.3",
+                             "--out", dir.path + "/clf-dropout"] + Self.small, timeout: 300)
+        #expect(d.status == 0, "\(d.stderr)")
+        let dropoutRun = try String(contentsOfFile: dir.path + "/clf-dropout/run.json", encoding: .utf8)
+        #expect(dropoutRun.contains("\"dropout\" : 0.3"), "\(dropoutRun)")
+        try HostileInputCLITests.expectRefused(["train", "classifier", "--init-from", dir.path + "/clf/model.safetensors", "--dropout", "0.3"]
+                                               + Self.small, naming: ["--dropout", "DBN"], in: dir)
     }
 
     @Test func badInputIsRefusedInOneLineWithNothingWritten() throws {

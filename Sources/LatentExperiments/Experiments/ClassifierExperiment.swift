@@ -34,15 +34,22 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
     /// that shows what pretraining adds). The one place a new kind of encoder joins transfer
     /// (a DBN: its stacked RBMs as the hidden layers of an MLP `Classifier`, and a case here and
     /// in `transferState`).
+    /// `dropout` after each hidden layer is for a DBN's stack (its weights are copied layer by
+    /// layer) and for the random baseline; the other trunks keep their source's layers, so it is
+    /// refused there.
     public static func pretrained(_ path: String, inputSize: Int, classes: Int, freezeEncoder: Bool, random: Bool,
-                                  seed: UInt64) throws -> ClassifierModelConfig {
+                                  seed: UInt64, dropout: Float = 0) throws -> ClassifierModelConfig {
         let kind = try ModelFile(path: path).kind
+        if dropout > 0 && !random && kind != DBN.kind {
+            throw ExperimentError("--dropout with --init-from works on a DBN's stack; \(Checkpoint.withArticle(kind))'s trunk keeps its own layers (use --random-encoder for the baseline)")
+        }
         switch kind {
         case Classifier.kind:
             var config = try Classifier.load(path: path).config
             try check(path, takes: config.inputSize, data: inputSize)
             config.classes = classes
             config.seed = seed
+            if random { config.dropout = dropout }
             return random ? .mlp(config) : .mlpPretrained(config, path: path, freezeFeatures: freezeEncoder)
         case ConvClassifier.kind, DomainAdversarialNetwork.kind:
             var config = kind == ConvClassifier.kind ? try ConvClassifier.load(path: path).config
@@ -50,8 +57,10 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
             try check(path, takes: config.inputSize, data: inputSize)
             config.classes = classes
             config.seed = seed
+            if random { config.dropout = dropout }
             return random ? .conv(config) : .convPretrained(config, path: path, freezeFeatures: freezeEncoder)
         case Autoencoder.kind, EncoderClassifier.kind, VAE.kind:
+            if dropout > 0 { throw ExperimentError("--dropout: an encoder with a linear head has no hidden layer to drop out") }
             var config: EncoderClassifier.Config
             switch kind {
             case Autoencoder.kind: config = EncoderClassifier.Config(autoencoder: try Autoencoder.load(path: path).config)
@@ -68,7 +77,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
             let dbn = try DBN.load(path: path)
             try check(path, takes: dbn.config.layers[0], data: inputSize)
             if freezeEncoder { throw ExperimentError("--freeze-encoder is for autoencoder, MLP and convolutional models; a DBN's stack is fine-tuned whole") }
-            let config = try dbn.unrolledClassifier(classes: classes, seed: seed).config
+            let config = try dbn.unrolledClassifier(classes: classes, seed: seed, dropout: dropout).config
             return random ? .mlp(config) : .dbnPretrained(config, path: path)
         default:
             let accepted = transferSources.map { Checkpoint.withArticle($0.0) }.joined(separator: ", ")
@@ -112,7 +121,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
             return try Self.reuse(try Classifier(c), from: path, freeze: freeze, resuming: resuming, keepHead: keepHead)
         case .dbnPretrained(let c, let path):
             guard !resuming else { return try Classifier(c) }
-            let model = try DBN.load(path: path).unrolledClassifier(classes: c.classes, seed: c.seed)
+            let model = try DBN.load(path: path).unrolledClassifier(classes: c.classes, seed: c.seed, dropout: c.dropout)
             guard model.config == c else { throw ExperimentError("\(path): the DBN no longer matches the run's classifier \(model.summary)") }
             return model
         case .encoder(let c):

@@ -123,13 +123,15 @@ extension DBN {
     }
 
     /// The classifier the stack unrolls into: its layers with sigmoid units, then a fresh
-    /// softmax layer of `classes` (weights drawn from `seed`).
-    public func unrolledClassifier(classes: Int, seed: UInt64) throws -> Classifier {
+    /// softmax layer of `classes` (weights drawn from `seed`), with `dropout` after each hidden
+    /// layer for fine-tuning (Srivastava et al. 2014 fine-tune DBNs this way).
+    public func unrolledClassifier(classes: Int, seed: UInt64, dropout: Float = 0) throws -> Classifier {
         guard config.topHiddenUnits == .bernoulli else {
             throw ModelError.invalidConfig("the classifier's hidden layers are logistic, so it needs a DBN whose top units are Bernoulli (not linear)")
         }
         var c = Classifier.Config(inputSize: config.layers[0], hidden: Array(config.layers.dropFirst()), classes: classes)
         c.activation = .sigmoid
+        c.dropout = dropout
         c.seed = seed
         let model = try Classifier(c)
         let linears = model.network.layers.compactMap { $0 as? Linear }

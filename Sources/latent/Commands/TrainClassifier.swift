@@ -140,7 +140,7 @@ struct TrainClassifier: TrainingCommand {
         let classCount = classes?.values.count ?? 10
         if let initFrom {
             return try .pretrained(initFrom, inputSize: 784, classes: classCount, freezeEncoder: freezeEncoder || unfreezeAfter != nil,
-                                   random: randomEncoder, seed: compute.seed)
+                                   random: randomEncoder, seed: compute.seed, dropout: dropout)
         }
         if arch == .conv {
             var config = ConvClassifier.Config()
