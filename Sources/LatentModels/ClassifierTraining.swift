@@ -24,7 +24,7 @@ public enum ClassifierTraining {
 
     /// Runs of more epochs than this report the test figures on evenly spaced epochs only (and
     /// the last): the few-labels runs of transfer learning take hundreds of tiny epochs.
-    public static let maxTestEvaluations = 50
+    public static let maxTestEvaluations = 20
 
     /// Trains `model` on `train`, reporting `test_accuracy` after every epoch (every k-th of a
     /// run longer than `maxTestEvaluations` epochs, and the last), with checkpoints
