@@ -115,7 +115,8 @@ public enum MultiTaskExperiment {
         try TrainingCurves.write(loop.history, keys: ["train_loss"] + tasks.map { "\($0.rawValue)_loss" },
                                  title: "Multi-task training loss (\(settings.model.sharing.rawValue) sharing)", to: folder.file("loss.png"))
         let shown = min(20, test.count)
-        if shown > 0 { try GridPicture.write(test.inputs.rows(0..<shown), columns: 10, to: folder.file("examples.png")) }
+        if shown > 0 { try GridPicture.write(test.inputs.rows(0..<shown), columns: 10, title: "The first \(shown) test images",
+                                                  to: folder.file("examples.png")) }
         return MultiTaskReport(folder: folder, model: model, settings: settings, history: loop.history,
                                results: results, seconds: Date().timeIntervalSince(started))
     }
