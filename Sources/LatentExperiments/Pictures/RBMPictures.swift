@@ -34,7 +34,7 @@ public enum RBMPictures {
     public static func writeSamples(_ rbm: RBM, count: Int, gibbsSteps: Int, seed: UInt64, to path: String) throws {
         let images = gibbsSamples(rbm, count: count, gibbsSteps: gibbsSteps, seed: seed)
         try GridPicture.write(displayable(Tensor.concat(images.map(\.1))), columns: count,
-                              rowLabels: images.map { "\($0.0) steps" },
+                              rowLabels: images.map { $0.0 == 1 ? "1 step" : "\($0.0) steps" },
                               title: "Gibbs chains from random images, one per column", to: path)
     }
 
