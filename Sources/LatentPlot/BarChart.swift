@@ -12,7 +12,7 @@ import Foundation
 /// chart.valueText = .percent(decimals: 1)
 /// try chart.writePNGAndSVG(to: URL(fileURLWithPath: "transfer.png"))
 /// ```
-public struct BarChart: Chart {
+public struct BarChart: CairoChart {
     /// One named set of bars, one value per category (NaN leaves the slot empty).
     public struct Series: Sendable {
         /// Name shown in the legend.
@@ -77,29 +77,6 @@ public struct BarChart: Chart {
 
     // MARK: Rendering
 
-    /// The chart drawn on a canvas of `width × height`.
-    public func canvas() -> Canvas {
-        CairoSurface.canvas(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    /// The chart as a PNG file.
-    public func png() -> [UInt8] { canvas().png() }
-
-    /// The chart as a standalone SVG document.
-    public func svg() -> String {
-        CairoSurface.svg(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    /// The chart as a one-page PDF (one point per pixel).
-    public func pdf() -> [UInt8] {
-        CairoSurface.pdf(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    private func draw(_ surface: CairoSurface) {
-        var s = surface
-        render(on: &s)
-    }
-
     private func color(of index: Int) -> Color { series[index].color ?? Palette.color(index) }
 
     /// The value of series `k` in category `c`, if it is there and finite.
@@ -138,20 +115,28 @@ public struct BarChart: Chart {
     func occupiedPoints(axes: Axes) -> [(x: Double, y: Double)] {
         var occupied = [(x: Double, y: Double)]()
         let base = axes.py(0)
-        for k in series.indices {
-            for c in categories.indices {
-                guard let v = value(k, c) else { continue }
-                let (x, w) = barFrame(k, c, axes: axes)
-                let top = axes.py(v)
-                // The value's line of text sits above a positive bar and below a negative one.
-                let textTop = valueText == .hidden ? top : (v >= 0 ? top - 3 * axes.unit - axes.textHeight : top)
-                let textBottom = valueText == .hidden ? top : (v >= 0 ? top : top + 3 * axes.unit + axes.textHeight)
-                for yy in stride(from: min(textTop, base), through: max(textBottom, base), by: 4) {
-                    for xx in stride(from: x, through: x + w, by: 4) { occupied.append((xx, yy)) }
-                }
+        for bar in bars(axes: axes) {
+            // The value's line of text sits above a positive bar and below a negative one.
+            let text = valueText == .hidden ? 0 : 3 * axes.unit + axes.textHeight
+            let textTop = bar.value >= 0 ? bar.top - text : bar.top
+            let textBottom = bar.value >= 0 ? bar.top : bar.top + text
+            for yy in stride(from: min(textTop, base), through: max(textBottom, base), by: 4) {
+                for xx in stride(from: bar.x, through: bar.x + bar.width, by: 4) { occupied.append((xx, yy)) }
             }
         }
         return occupied
+    }
+
+    /// Every bar that has a value: its series, value, left edge, width and top in pixels.
+    func bars(axes: Axes) -> [(series: Int, value: Double, x: Double, width: Double, top: Double)] {
+        series.indices.flatMap { k in
+            categories.indices.compactMap { c in
+                value(k, c).map { v in
+                    let (x, w) = barFrame(k, c, axes: axes)
+                    return (k, v, x, w, axes.py(v))
+                }
+            }
+        }
     }
 
     /// The left edge and width of the bar of series `k` in category `c`: the series share 80 %
@@ -166,20 +151,15 @@ public struct BarChart: Chart {
         let axes = layout(metrics: s.metrics)
         axes.drawBackground(on: &s)
         let base = axes.py(0)
-        for k in series.indices {
-            for c in categories.indices {
-                guard let v = value(k, c) else { continue }
-                let (x, w) = barFrame(k, c, axes: axes)
-                let top = axes.py(v)
-                s.fillRect(x: x, y: min(top, base), width: w, height: abs(base - top), color: color(of: k))
-                guard let text = valueText.text(v) else { continue }
-                // Shrink a value wider than its bar, as image-grid captions do.
-                let natural = s.metrics.width(text, size: axes.fontSize)
-                let size = natural > w ? max(7, axes.fontSize * w / natural) : axes.fontSize
-                let y = v >= 0 ? top - 3 * axes.unit : top + 3 * axes.unit
-                s.text(text, x: x + w / 2, y: y, size: size, color: style.ink, anchor: v >= 0 ? .bottom : .top,
-                       rotation: .horizontal, bold: false)
-            }
+        for bar in bars(axes: axes) {
+            s.fillRect(x: bar.x, y: min(bar.top, base), width: bar.width, height: abs(base - bar.top), color: color(of: bar.series))
+            guard let text = valueText.text(bar.value) else { continue }
+            // Shrink a value wider than its bar, as image-grid captions do.
+            let natural = s.metrics.width(text, size: axes.fontSize)
+            let size = natural > bar.width ? max(7, axes.fontSize * bar.width / natural) : axes.fontSize
+            let y = bar.value >= 0 ? bar.top - 3 * axes.unit : bar.top + 3 * axes.unit
+            s.text(text, x: bar.x + bar.width / 2, y: y, size: size, color: style.ink, anchor: bar.value >= 0 ? .bottom : .top,
+                   rotation: .horizontal, bold: false)
         }
         axes.drawForeground(on: &s)
         axes.drawLegend(on: &s, occupied: occupiedPoints(axes: axes))

@@ -9,7 +9,7 @@ import LatentTensor
 /// plot.thumbnails = .init(images: pixels, side: 28)   // draw digits instead of dots
 /// try plot.writePNG(to: URL(fileURLWithPath: "tsne.png"))
 /// ```
-public struct ScatterPlot: Chart {
+public struct ScatterPlot: CairoChart {
     /// Small images drawn at the points instead of dots.
     public struct Thumbnails: Sendable {
         /// `[n, side * side]` (or `[n, side, side]`) intensities in [0, 1], one row per point.
@@ -95,29 +95,6 @@ public struct ScatterPlot: Chart {
     /// Points per drawing layer: few enough that dots of one class in a layer rarely overlap
     /// (they would not darken each other), many enough to keep SVG files small.
     static let layerSize = 500
-
-    /// The plot drawn on a canvas of `width × height`.
-    public func canvas() -> Canvas {
-        CairoSurface.canvas(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    /// The plot as a PNG file.
-    public func png() -> [UInt8] { canvas().png() }
-
-    /// The plot as a standalone SVG document (thumbnails are embedded as PNG data, text as outlines).
-    public func svg() -> String {
-        CairoSurface.svg(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    /// The plot as a one-page PDF (one point per pixel).
-    public func pdf() -> [UInt8] {
-        CairoSurface.pdf(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    private func draw(_ surface: CairoSurface) {
-        var s = surface
-        render(on: &s)
-    }
 
     private func name(of label: Int) -> String {
         if let names = labelNames, label >= 0, label < names.count { return names[label] }
