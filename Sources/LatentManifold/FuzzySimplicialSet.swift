@@ -57,6 +57,9 @@ public struct FuzzySimplicialSet: Sendable {
     /// itself excluded), calibrated so each row's memberships sum to `log₂(target)`.
     ///
     /// - Parameters:
+    ///   - distances: `n × m` neighbour distances, row-major, each row ascending.
+    ///   - n: the number of points (rows).
+    ///   - m: the neighbours per point (columns), the point itself excluded.
     ///   - target: the `k` of `log₂ k`; umap-learn's `n_neighbors` (the point itself included).
     ///   - localConnectivity: 1 makes the nearest neighbour's membership 1 (umap-learn's default);
     ///     0 sets `ρ = 0` (what umap-learn's `transform` uses).
@@ -135,7 +138,10 @@ public struct FuzzySimplicialSet: Sendable {
     /// (as `NearestNeighbors` and `VPTree` return them): `metricDistance` turns each into the
     /// metric's distance (`sqrt` for Euclidean, `d²/2` for cosine on unit rows).
     ///
-    /// - Parameter nNeighbors: umap-learn's `n_neighbors` (the list holds `nNeighbors − 1` others).
+    /// - Parameters:
+    ///   - neighbors: each point's nearest others with squared Euclidean distances.
+    ///   - nNeighbors: umap-learn's `n_neighbors` (the list holds `nNeighbors − 1` others).
+    ///   - metricDistance: the metric's distance from a squared Euclidean one.
     public static func fromNeighbors(_ neighbors: NeighborList, nNeighbors: Int,
                                      metricDistance: (Float) -> Float) -> FuzzySimplicialSet {
         let n = neighbors.count, m = neighbors.k

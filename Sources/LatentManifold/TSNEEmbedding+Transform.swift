@@ -17,6 +17,9 @@ extension TSNEEmbedding {
     ///   - x: new rows `[m, d]` in the same feature space as the data the embedding was fitted to.
     ///   - perplexity: of the new points' affinities (openTSNE uses 5: new points should sit
     ///     close to their nearest reference neighbours).
+    ///   - iterations: optimisation steps for the new points.
+    ///   - learningRate: the step size of the momentum update.
+    ///   - maxStep: the longest move a point may make in one step, in map units.
     /// - Returns: `[m, dim]` coordinates of the new points.
     /// - Throws: `ManifoldError` if the embedding has no reference data, features differ, or `x`
     ///   has NaN/∞.

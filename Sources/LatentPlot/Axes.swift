@@ -2,7 +2,7 @@ import Foundation
 
 /// Where a plot's legend goes.
 public enum LegendPosition: Sendable, Hashable {
-    /// Inside the plot area, in whichever corner covers the fewest data points.
+    /// Inside the plot area, in whichever corner (or middle of a side) covers the fewest data points.
     case automatic
     /// Inside the plot area, top right.
     case topRight
@@ -58,6 +58,8 @@ struct LegendEntry {
     var name: String
     var color: Color
     var isLine: Bool
+    /// The swatch of an entry that is not a line: a dot for points, a square for bars.
+    var marker: MarkerShape = .circle
 }
 
 /// The layout of a 2-D plot: margins, plot area, ticks and the mapping from data to pixels.
@@ -69,6 +71,8 @@ struct Axes {
     let xTicks: Ticks, yTicks: Ticks
     let logY: Bool
     let showTicks: Bool
+    /// Whether grid lines run up from the x ticks (not for categories: a line would split a group).
+    var showXGrid = true
     /// Plot area in pixels: left, top, right, bottom.
     var left = 0.0, top = 0.0, right = 0.0, bottom = 0.0
     let legend: [LegendEntry]
@@ -149,7 +153,7 @@ struct Axes {
             s.strokeRect(x: left, y: top, width: right - left, height: bottom - top, color: style.frameColor)
             return
         }
-        for v in xTicks.values {
+        for v in xTicks.values where showXGrid {
             let x = px(v).rounded() + 0.5
             s.polyline([(x, top), (x, bottom)], color: style.gridColor, lineWidth: 1, group: nil)
         }
@@ -211,7 +215,8 @@ struct Axes {
     }
 
     /// The legend's top-left corner. `occupied` holds data positions in pixels, used by
-    /// `.automatic` to pick the corner whose box covers the fewest of them.
+    /// `.automatic` to pick the corner (or, failing a free corner, the middle of a side) whose
+    /// box covers the fewest of them.
     func legendOrigin(occupied: [(x: Double, y: Double)]) -> (x: Double, y: Double)? {
         let (w, h) = legendSize
         let inset = 6 * unit
@@ -221,14 +226,18 @@ struct Axes {
             .bottomRight: (right - inset - w, bottom - inset - h),
             .bottomLeft: (left + inset, bottom - inset - h),
         ]
+        // When lines run along the top and the bottom (a reference line, a falling curve), every
+        // corner covers data; halfway down a side is often free.
+        let middle = (top + bottom - h) / 2
+        let sides = [(right - inset - w, middle), (left + inset, middle)]
         switch legendPosition {
         case .hidden: return nil
         case .outsideRight: return (right + 4 * unit * 2, top)
         case .automatic:
             var best: (Double, Double) = corners[.topRight]!
             var bestCount = Int.max
-            for pos in [LegendPosition.topRight, .topLeft, .bottomRight, .bottomLeft] {
-                let (x, y) = corners[pos]!
+            let candidates = [LegendPosition.topRight, .topLeft, .bottomRight, .bottomLeft].compactMap { corners[$0] } + sides
+            for (x, y) in candidates {
                 // A margin around the box: data just outside it would still look crowded.
                 let m = 4 * unit
                 let count = occupied.reduce(0) { n, p in
@@ -239,6 +248,17 @@ struct Axes {
             return best
         default:
             return corners[legendPosition].map { ($0.0, $0.1) }
+        }
+    }
+
+    /// Whether the legend, where it would go, covers any of `occupied` (with the same margin
+    /// `.automatic` keeps): a chart can then lay itself out again with the legend outside.
+    func legendCovers(_ occupied: [(x: Double, y: Double)]) -> Bool {
+        guard legendPosition != .outsideRight, legendPosition != .hidden, let origin = legendOrigin(occupied: occupied) else { return false }
+        let (w, h) = legendSize
+        let m = 4 * unit
+        return occupied.contains { p in
+            p.x >= origin.x - m && p.x <= origin.x + w + m && p.y >= origin.y - m && p.y <= origin.y + h + m
         }
     }
 
@@ -257,7 +277,7 @@ struct Axes {
             if entry.isLine {
                 s.polyline([(sx, cy), (sx + swatchWidth, cy)], color: entry.color, lineWidth: 1 + unit, group: nil)
             } else {
-                s.marker(.circle, cx: sx + swatchWidth / 2, cy: cy, size: 4 * unit + 2, color: entry.color)
+                s.marker(entry.marker, cx: sx + swatchWidth / 2, cy: cy, size: 4 * unit + 2, color: entry.color)
             }
             s.text(entry.name, x: sx + swatchWidth + pad, y: cy, size: fontSize, color: style.ink,
                    anchor: .left, rotation: .horizontal, bold: false)

@@ -194,6 +194,22 @@ final class CairoSurface: PlotSurface {
         }
     }
 
+    func dots(_ centres: [(x: Double, y: Double)], size: Double, color: Color) {
+        guard !centres.isEmpty else { return }
+        setColor(color)
+        // A zero-length subpath stroked with round caps is a disc of the line's width; one path
+        // of such subpaths is written to SVG as a single <path> of "M x y Z" pieces. Centres are
+        // kept to a tenth of a pixel, which is all a picture can show and keeps the numbers short.
+        cairo_set_line_width(cr, size)
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
+        cairo_new_path(cr)
+        for p in centres where p.x.isFinite && p.y.isFinite {
+            cairo_move_to(cr, (p.x * 10).rounded() / 10, (p.y * 10).rounded() / 10)
+            cairo_close_path(cr)
+        }
+        cairo_stroke(cr)
+    }
+
     func text(_ text: String, x: Double, y: Double, size: Double, color: Color,
               anchor: TextAnchor, rotation: TextRotation, bold: Bool) {
         guard !text.isEmpty else { return }

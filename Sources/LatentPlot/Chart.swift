@@ -12,6 +12,45 @@ public protocol Chart: Sendable {
     func pdf() -> [UInt8]
 }
 
+/// A chart that lays itself out and draws in one pass on any `PlotSurface`: its canvas, PNG, SVG
+/// and PDF all come from that pass through Cairo, so they always show the same picture.
+protocol CairoChart: Chart {
+    /// Picture width in pixels.
+    var width: Int { get }
+    /// Picture height in pixels.
+    var height: Int { get }
+    /// Fonts and colours (the background is painted first).
+    var style: PlotStyle { get }
+    /// Draws the whole chart on `s`.
+    func render<S: PlotSurface>(on s: inout S)
+}
+
+extension CairoChart {
+    /// The chart drawn on a canvas of `width × height`.
+    public func canvas() -> Canvas {
+        CairoSurface.canvas(width: width, height: height, background: style.background, draw: draw)
+    }
+
+    /// The chart as a PNG file.
+    public func png() -> [UInt8] { canvas().png() }
+
+    /// The chart as a standalone SVG document (text as glyph outlines, so it looks the same
+    /// whatever fonts the viewer has; thumbnails embedded as PNG data).
+    public func svg() -> String {
+        CairoSurface.svg(width: width, height: height, background: style.background, draw: draw)
+    }
+
+    /// The chart as a one-page PDF (one point per pixel).
+    public func pdf() -> [UInt8] {
+        CairoSurface.pdf(width: width, height: height, background: style.background, draw: draw)
+    }
+
+    private func draw(_ surface: CairoSurface) {
+        var s = surface
+        render(on: &s)
+    }
+}
+
 extension Chart {
     /// Writes the PNG to `url` atomically.
     public func writePNG(to url: URL) throws(PlotError) { try PlotFile.write(Data(png()), to: url) }

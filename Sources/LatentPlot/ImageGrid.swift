@@ -204,10 +204,10 @@ public struct ImageGrid: Sendable {
     /// Originals above their reconstructions: row pairs of `top` and `bottom` images, at most
     /// `columns` per row (all of them in one row pair by default), labelled when `labels` is given.
     ///
-    /// `top` and `bottom` must have the same shape.
+    /// `top` and `bottom` must have the same shape. `title` goes above the grid (empty for none).
     public static func comparison(top: Tensor, bottom: Tensor, columns: Int? = nil, padding: Int = 2,
                                   scale: Int = 2, labels: (top: String, bottom: String)? = ("original", "reconstruction"),
-                                  imageHeight: Int? = nil) -> Canvas {
+                                  imageHeight: Int? = nil, title: String = "") -> Canvas {
         precondition(top.shape == bottom.shape,
                      "ImageGrid.comparison: top \(top.shape) and bottom \(bottom.shape) differ")
         let n = top.shape.first ?? 0
@@ -234,8 +234,8 @@ public struct ImageGrid: Sendable {
         shape[0] = 2 * chunks * cols
         var rowLabels = [String]()
         if let labels { for _ in 0..<chunks { rowLabels += [labels.top, labels.bottom] } }
-        var grid = ImageGrid(columns: cols, padding: padding, scale: scale, rowLabels: rowLabels, imageHeight: imageHeight)
-        grid.background = .white
+        let grid = ImageGrid(columns: cols, padding: padding, scale: scale, rowLabels: rowLabels, imageHeight: imageHeight,
+                             title: title)
         var canvas = grid.canvas(Tensor(shape: shape, scalars: merged))
         // Blank (NaN) slots were painted black; turn them back into background.
         let g = grid.geometry(of: top)
@@ -252,9 +252,9 @@ public struct ImageGrid: Sendable {
 
     /// Visualises learned filters: each row of `weights` (`[k, h*w]`, or `[k, c, h, w]` per filter)
     /// is stretched to its own minimum…maximum, so every filter uses the full gray range whatever
-    /// its magnitude. Constant filters come out mid-gray.
+    /// its magnitude. Constant filters come out mid-gray. `title` goes above the grid (empty for none).
     public static func filters(_ weights: Tensor, columns: Int = 10, padding: Int = 1, scale: Int = 2,
-                               imageHeight: Int? = nil) -> Canvas {
+                               imageHeight: Int? = nil, title: String = "") -> Canvas {
         let k = weights.shape.first ?? 0
         precondition(weights.rank >= 2 && k > 0, "ImageGrid.filters: weights of shape \(weights.shape) have no filters")
         let per = weights.count / k
@@ -268,7 +268,7 @@ public struct ImageGrid: Sendable {
             }
         }
         let grid = ImageGrid(columns: min(columns, k), padding: padding, scale: scale,
-                             background: Color(hex: 0x404040), imageHeight: imageHeight)
+                             background: Color(hex: 0x404040), imageHeight: imageHeight, title: title)
         return grid.canvas(Tensor(shape: weights.shape, scalars: normalised))
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// plot.add("validation", x: epochs, y: validLoss)
 /// try plot.writePNG(to: URL(fileURLWithPath: "loss.png"))
 /// ```
-public struct LinePlot: Chart {
+public struct LinePlot: CairoChart {
     /// One named curve.
     public struct Series: Sendable {
         /// Name shown in the legend.
@@ -86,30 +86,6 @@ public struct LinePlot: Chart {
     }
 
     // MARK: Rendering
-
-    /// The plot drawn on a canvas of `width × height`.
-    public func canvas() -> Canvas {
-        CairoSurface.canvas(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    /// The plot as a PNG file.
-    public func png() -> [UInt8] { canvas().png() }
-
-    /// The plot as a standalone SVG document (text as glyph outlines, so it looks the same
-    /// whatever fonts the viewer has).
-    public func svg() -> String {
-        CairoSurface.svg(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    /// The plot as a one-page PDF (one point per pixel).
-    public func pdf() -> [UInt8] {
-        CairoSurface.pdf(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    private func draw(_ surface: CairoSurface) {
-        var s = surface
-        render(on: &s)
-    }
 
     /// Whether the x axis counts whole things: `integerX` when set, else whether every x value
     /// is a whole number (epochs, steps).

@@ -95,7 +95,9 @@ public enum PNG {
     /// Each row gets the filter (none, sub, up, average, Paeth) whose output has the smallest sum of
     /// absolute values — the heuristic the PNG specification recommends — which makes plots with
     /// flat areas compress several times better than filter 0 alone.
-    /// - Parameter compressionLevel: zlib level, 0 (store) … 9 (smallest).
+    /// - Parameters:
+    ///   - image: the pixels and their colour type.
+    ///   - compressionLevel: zlib level, 0 (store) … 9 (smallest).
     public static func encode(_ image: PNGImage, compressionLevel: Int = 6) -> [UInt8] {
         var out = signature
         var header = [UInt8]()

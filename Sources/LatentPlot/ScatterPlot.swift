@@ -9,7 +9,7 @@ import LatentTensor
 /// plot.thumbnails = .init(images: pixels, side: 28)   // draw digits instead of dots
 /// try plot.writePNG(to: URL(fileURLWithPath: "tsne.png"))
 /// ```
-public struct ScatterPlot: Chart {
+public struct ScatterPlot: CairoChart {
     /// Small images drawn at the points instead of dots.
     public struct Thumbnails: Sendable {
         /// `[n, side * side]` (or `[n, side, side]`) intensities in [0, 1], one row per point.
@@ -92,28 +92,9 @@ public struct ScatterPlot: Chart {
 
     // MARK: Rendering
 
-    /// The plot drawn on a canvas of `width × height`.
-    public func canvas() -> Canvas {
-        CairoSurface.canvas(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    /// The plot as a PNG file.
-    public func png() -> [UInt8] { canvas().png() }
-
-    /// The plot as a standalone SVG document (thumbnails are embedded as PNG data, text as outlines).
-    public func svg() -> String {
-        CairoSurface.svg(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    /// The plot as a one-page PDF (one point per pixel).
-    public func pdf() -> [UInt8] {
-        CairoSurface.pdf(width: width, height: height, background: style.background, draw: draw)
-    }
-
-    private func draw(_ surface: CairoSurface) {
-        var s = surface
-        render(on: &s)
-    }
+    /// Points per drawing layer: few enough that dots of one class in a layer rarely overlap
+    /// (they would not darken each other), many enough to keep SVG files small.
+    static let layerSize = 500
 
     private func name(of label: Int) -> String {
         if let names = labelNames, label >= 0, label < names.count { return names[label] }
@@ -185,12 +166,23 @@ public struct ScatterPlot: Chart {
             }
         }
 
-        // Dots first (for points without a thumbnail), thumbnails on top.
-        for i in order where !thumbnailed[i] && x[i].isFinite && y[i].isFinite {
-            let c = labels.map { Palette.color($0[i]) } ?? Palette.color(0)
-            let p = (x: axes.px(x[i]), y: axes.py(y[i]))
-            s.marker(.circle, cx: p.x, cy: p.y, size: thumbnails == nil ? size : min(size, 3), color: c.opacity(alpha))
-            occupied.append(p)
+        // Dots first (for points without a thumbnail), thumbnails on top. The shuffled order is
+        // cut into layers of `ScatterPlot.layerSize` points and each layer is drawn as one shape
+        // per class: every class still gets its share of the top, translucent dots still darken
+        // where layers overlap, and a 10,000-point SVG holds a few hundred paths, not 10,000.
+        let dotSize = thumbnails == nil ? size : min(size, 3)
+        let dotted = order.filter { !thumbnailed[$0] && x[$0].isFinite && y[$0].isFinite }
+        for layerStart in stride(from: 0, to: dotted.count, by: ScatterPlot.layerSize) {
+            var byClass = [Int: [(x: Double, y: Double)]]()
+            var classOrder = [Int]()
+            for i in dotted[layerStart..<min(dotted.count, layerStart + ScatterPlot.layerSize)] {
+                let k = labels?[i] ?? 0
+                let p = (x: axes.px(x[i]), y: axes.py(y[i]))
+                if byClass[k] == nil { classOrder.append(k) }
+                byClass[k, default: []].append(p)
+                occupied.append(p)
+            }
+            for k in classOrder { s.dots(byClass[k] ?? [], size: dotSize, color: Palette.color(k).opacity(alpha)) }
         }
         if let t = thumbnails {
             let side = t.side

@@ -13,6 +13,11 @@ protocol PlotSurface {
     mutating func strokeRect(x: Double, y: Double, width: Double, height: Double, color: Color)
     mutating func polyline(_ points: [(x: Double, y: Double)], color: Color, lineWidth: Double, group: String?)
     mutating func marker(_ shape: MarkerShape, cx: Double, cy: Double, size: Double, color: Color)
+    /// Round dots of one diameter and colour at `centres`, drawn as one shape: a scatter of
+    /// thousands of points becomes one SVG path per call instead of one element per point.
+    /// Overlapping dots of the same call are painted once, so translucent dots do not darken
+    /// where they overlap each other (they do over earlier calls).
+    mutating func dots(_ centres: [(x: Double, y: Double)], size: Double, color: Color)
     /// `text` at `size` pixels with `anchor` of its box (advance width × cap height) at `(x, y)`.
     mutating func text(_ text: String, x: Double, y: Double, size: Double, color: Color,
                        anchor: TextAnchor, rotation: TextRotation, bold: Bool)

@@ -28,8 +28,9 @@ public struct Ticks: Sendable, Equatable {
         }
         let raw = niceStep((hi - lo) / Double(max(1, maxCount - 1)))
         let step = integer ? max(1, raw) : raw
-        // A small tolerance so 0.30000000000000004 counts as on the 0.3 tick.
-        let eps = 1e-9
+        // A small tolerance (in steps) so 0.30000000000000004 counts as on the 0.3 tick, and so
+        // does 0.10000000149, a Float's 0.1 read as a Double (training code records Floats).
+        let eps = 1e-6
         let first = (lo / step - eps).rounded(.up), last = (hi / step + eps).rounded(.down)
         var values = stride(from: first, through: last, by: 1).map { clean($0 * step, step: step) }
         if expand {

@@ -132,7 +132,11 @@ public struct KeyedVectors: Sendable {
     /// The words closest to the mean of the unit vectors of `positive` minus those of `negative`
     /// (3CosAdd for analogies), excluding the query words; gensim's `most_similar`.
     ///
-    /// - Parameter restrictVocab: search only the first N rows (the most frequent words).
+    /// - Parameters:
+    ///   - positive: words whose vectors are added.
+    ///   - negative: words whose vectors are subtracted.
+    ///   - topN: how many words to return, closest first.
+    ///   - restrictVocab: search only the first N rows (the most frequent words).
     public func mostSimilar(positive: [String], negative: [String] = [], topN: Int = 10,
                             restrictVocab: Int? = nil) throws -> [Neighbor] {
         guard !positive.isEmpty || !negative.isEmpty else { throw LatentTextError.invalidQuery("most similar needs at least one word") }

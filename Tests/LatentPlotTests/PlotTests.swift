@@ -76,7 +76,8 @@ struct PlotTests {
         plot.labelNames = ["zero", "one", "two"]
         let image = try PNG.decode(plot.png())
         #expect(image.width == 500 && image.height == 400)
-        #expect(plot.svg().components(separatedBy: "<path").count - 1 >= n)
+        // Every point is a zero-length subpath ("M x y Z") of its class's dot path.
+        #expect(plot.svg().components(separatedBy: "Z M").count + 3 >= n)
         let s = CairoSurface.image(width: plot.width, height: plot.height)
         var surface = s
         plot.render(on: &surface)
@@ -84,6 +85,29 @@ struct PlotTests {
         // The legend swatches are drawn opaque in the class colours.
         let seen = colours(Canvas(image: image))
         for k in 0..<3 { #expect(seen.contains(Palette.color(k))) }
+    }
+
+    /// Dots are drawn as one path per class and layer with coordinates to 0.1 px, so a
+    /// 10,000-point scatter's SVG stays small (one `<path>` per dot made it 2.8 MB).
+    @Test func manyPointScattersStayCompactInSVG() throws {
+        var rng = RandomGenerator(seed: 3)
+        let n = 10_000
+        var pts = [Float](), labels = [Int]()
+        for i in 0..<n {
+            pts += [rng.nextNormal() * 10, rng.nextNormal() * 10]
+            labels.append(i % 10)
+        }
+        let plot = ScatterPlot(points: Tensor(shape: [n, 2], scalars: pts), labels: labels, title: "10,000 points")
+        let svg = plot.svg()
+        let paths = svg.components(separatedBy: "<path").count - 1
+        let subpaths = svg.components(separatedBy: " Z M ").count - 1
+        #expect(svg.utf8.count < 600_000, "SVG of \(svg.utf8.count) bytes")
+        #expect(paths < 1_000, "\(paths) <path> elements")
+        // All 10,000 dots are there: one subpath each, in 10 classes × 20 layers of paths.
+        #expect(subpaths + 200 >= n, "\(subpaths) dot subpaths")
+        // The PNG still shows every class's colour.
+        let seen = colours(Canvas(image: try PNG.decode(plot.png())))
+        for k in 0..<10 { #expect(seen.contains(Palette.color(k))) }
     }
 
     @Test func scatterThumbnails() throws {

@@ -102,20 +102,35 @@ struct RenderSamples {
         try thumbs.writePNG(to: dir.appendingPathComponent("scatter-thumbnails.png"))
 
         let first = Tensor(shape: [32, 784], scalars: Array(images.scalars.prefix(32 * 784)))
-        try ImageGrid(columns: 8, padding: 2, scale: 2).writePNG(first, to: dir.appendingPathComponent("grid.png"))
+        try ImageGrid(columns: 8, padding: 2, scale: 2, title: "The first 32 test digits")
+            .writePNG(first, to: dir.appendingPathComponent("grid.png"))
         let noisy = Tensor(shape: [10, 784], scalars: first.scalars.prefix(7840).map { max(0, min(1, $0 * 0.8 + 0.25 * rng.nextFloat())) })
         let originals = Tensor(shape: [10, 784], scalars: Array(first.scalars.prefix(7840)))
-        try PlotFile.write(Data(ImageGrid.comparison(top: originals, bottom: noisy).png()),
+        try PlotFile.write(Data(ImageGrid.comparison(top: originals, bottom: noisy, title: "Digits above noisy copies").png()),
                              to: dir.appendingPathComponent("comparison.png"))
         let weights = Tensor(shape: [20, 784], scalars: (0..<(20 * 784)).map { i in
             let f = i / 784, p = i % 784, x = Double(p % 28), y = Double(p / 28)
             return Float(sin(x * 0.2 * Double(f % 5 + 1)) * cos(y * 0.15 * Double(f / 5 + 1))) + 0.2 * rng.nextNormal()
         })
-        try PlotFile.write(Data(ImageGrid.filters(weights).png()), to: dir.appendingPathComponent("filters.png"))
+        try PlotFile.write(Data(ImageGrid.filters(weights, title: "Synthetic filters").png()), to: dir.appendingPathComponent("filters.png"))
+        var bars = BarChart(title: "Transfer from digits 0–4 to 5–9: test accuracy by start",
+                            categories: ["10 labels per class", "100 labels per class", "1000 labels per class"], yLabel: "test accuracy")
+        bars.valueText = .percent(decimals: 1)
+        bars.add("scratch", values: [0.801, 0.912, 0.962])
+        bars.add("frozen", values: [0.772, 0.874, 0.901])
+        bars.add("fine-tuned", values: [0.812, 0.931, 0.971])
+        try bars.writePNGAndSVG(to: dir.appendingPathComponent("bars.png"))
+        var single = BarChart(title: "One label count", categories: ["10 labels per class"], yLabel: "test accuracy")
+        single.valueText = .percent(decimals: 1)
+        single.add("scratch", values: [0.801])
+        single.add("frozen", values: [0.772])
+        single.add("fine-tuned", values: [0.812])
+        try single.writePNG(to: dir.appendingPathComponent("bars-one.png"))
 
         var report = HTMLReport(title: "LatentPlot samples", intro: "Pictures written by the LatentPlot tests.")
         var s = HTMLReport.Section("Plots")
-        for f in ["line.png", "line-log.png", "scatter.png", "scatter-thumbnails.png", "grid.png", "comparison.png", "filters.png"] {
+        for f in ["line.png", "line-log.png", "scatter.png", "scatter-thumbnails.png", "grid.png", "comparison.png", "filters.png",
+                  "bars.png", "bars-one.png"] {
             s.image(f, caption: f)
         }
         s.table(["points": "2000", "classes": "10"])

@@ -89,6 +89,7 @@ public enum ArithmeticExperiment {
         let moved = vector.apply(to: codec.encode(test.inputs.gatherRows(chosen)), scales: request.scales)
         let folder = try RunFolder(request.out, besideModel: request.model, name: "arithmetic")
         try GridPicture.write(codec.decodeInBatches(moved), columns: request.scales.count, rowLabels: chosen.map { "#\($0)" },
+                              title: "Test images moved along \(name): scale \(request.scales.map { "\($0)" }.joined(separator: ", "))",
                               to: folder.file("arithmetic.png"))
         let results = ArithmeticResults(model: request.model, attribute: name, scales: request.scales.map(Double.init),
                                         images: chosen, vectorNorm: Double(vector.norm))

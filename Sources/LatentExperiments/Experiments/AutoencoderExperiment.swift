@@ -107,8 +107,14 @@ public enum AutoencoderExperiment {
         let results = AutoencoderResults(last: loop.history.last ?? [:], parameters: model.parameterCount)
         try MetricsFile.write(RunMetrics(command: AutoencoderRunSettings.command, settings: settings, epochs: loop.history,
                                          results: results), to: folder.file("metrics.json"))
-        try TrainingCurves.write(loop.history, keys: ["train_loss", "test_loss"], title: "Autoencoder loss per image",
-                                 to: folder.file("loss.png"))
+        // The two curves measure different things when training adds a penalty or corrupts its
+        // inputs; the legend says so, or a sparse model's train curve would look like overfitting.
+        var trainName = "train objective"
+        if settings.model.sparsity != .none { trainName += " (with sparsity penalty)" }
+        if settings.model.corruption != .none { trainName += " (corrupted inputs)" }
+        try TrainingCurves.write(loop.history, keys: ["train_loss", "test_loss"],
+                                 names: ["train_loss": trainName, "test_loss": "test reconstruction loss"],
+                                 title: "Autoencoder loss per image: \(settings.model.summary)", to: folder.file("loss.png"))
         try AutoencoderPictures.write(model, test: test.inputs, to: folder.path)
         return AutoencoderReport(folder: folder, model: model, settings: settings, history: loop.history,
                                  results: results, seconds: Date().timeIntervalSince(started))

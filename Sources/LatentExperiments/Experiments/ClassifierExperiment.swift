@@ -303,7 +303,9 @@ public enum ClassifierExperiment {
         try MetricsFile.write(RunMetrics(command: ClassifierRunSettings.command, settings: settings, epochs: loop.history,
                                          results: results), to: folder.file("metrics.json"))
         try TrainingCurves.write(loop.history, keys: ["train_loss"],
-                                 title: settings.adversarial == nil ? "Classifier training loss" : "Adversarial training loss", to: folder.file("loss.png"))
+                                 title: (settings.adversarial == nil ? "Classifier training loss: " : "Adversarial training loss: ")
+                                     + PictureTitle.withoutDirectories(settings.model.summary),
+                                 to: folder.file("loss.png"))
         return ClassifierReport(folder: folder, model: model, settings: settings, history: loop.history,
                                 results: results, seconds: Date().timeIntervalSince(started))
     }

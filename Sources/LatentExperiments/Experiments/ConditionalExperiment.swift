@@ -118,13 +118,15 @@ public enum ConditionalExperiment {
             }
             let shown = min(10, request.count)
             try GridPicture.write(Tensor.concat(measured.samples.map { $0.rows(0..<shown) }, axis: 0), columns: shown,
-                                  rowLabels: measured.classes.map(String.init), to: folder.file("conditional-\(covariance.rawValue).png"))
+                                  rowLabels: measured.classes.map(String.init),
+                                  title: "Samples per class (\(covariance.rawValue) Gaussians over the codes)",
+                                  to: folder.file("conditional-\(covariance.rawValue).png"))
             if let c = request.chosenClass, let i = measured.classes.firstIndex(of: c) { chosen.append(measured.samples[i]) }
         }
         if let c = request.chosenClass {
             let shown = min(40, request.count)
             try GridPicture.write(Tensor.concat(chosen.map { $0.rows(0..<shown) }, axis: 0), columns: min(shown, 20),
-                                  to: folder.file("class-\(c).png"))
+                                  title: "Samples of class \(c), one block per covariance", to: folder.file("class-\(c).png"))
         }
         let results = ConditionalResults(
             model: request.model, samplesPerClass: request.count, seed: request.seed, agreement: agreement,

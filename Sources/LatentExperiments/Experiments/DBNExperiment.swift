@@ -92,7 +92,9 @@ public enum DBNExperiment {
                                          results: results), to: folder.file("metrics.json"))
         if let first = result.dbn.machines.first, RBMPictures.side(first.visibleCount) != nil {
             let filters = first.weight.value.rows(0..<Swift.min(100, first.hiddenCount))
-            try ImageGrid.filters(filters, columns: 10).writePNG(to: URL(fileURLWithPath: folder.file("filters.png")))
+            let title = PictureTitle.filters(shown: filters.shape[0], of: first.hiddenCount, units: "first-layer hidden units")
+            try ImageGrid.filters(filters, columns: 10, title: title)
+                .writePNG(to: URL(fileURLWithPath: folder.file("filters.png")))
         }
         return DBNReport(folder: folder, dbn: result.dbn, settings: settings, results: results)
     }

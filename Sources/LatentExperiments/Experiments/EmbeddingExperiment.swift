@@ -194,6 +194,7 @@ public enum EmbeddingExperiment {
         if let history = embedding.results.history {
             try EmbeddingPictures.writeObjective([("KL", history)],
                                                  title: "\(settings.method.name == "sne" ? "SNE" : "t-SNE") objective",
+                                                 earlyIterations: embedding.results.settings?.earlyIterations,
                                                  to: folder.file("loss.png"))
         }
         try NPY.write(y, to: folder.file("embedding.npy"))

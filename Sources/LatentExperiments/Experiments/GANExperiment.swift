@@ -142,7 +142,8 @@ public enum GANExperiment {
         let results = GANResults(run)
         try MetricsFile.write(RunMetrics(command: GANRunSettings.command, settings: settings, epochs: run.history,
                                          results: results), to: folder.file("metrics.json"))
-        try TrainingCurves.write(run.history, keys: ["d_loss", "g_loss"], title: "GAN losses per epoch", to: folder.file("loss.png"))
+        try TrainingCurves.write(run.history, keys: ["d_loss", "g_loss"], names: ["d_loss": "discriminator", "g_loss": "generator"],
+                                 title: "GAN losses per epoch", to: folder.file("loss.png"))
         try TrainingCurves.write(run.history, keys: ["frechet_distance"], names: ["frechet_distance": "Fréchet distance"],
                                  title: "Fréchet distance (classifier features)", yLabel: "distance", logY: true,
                                  to: folder.file("frechet.png"))

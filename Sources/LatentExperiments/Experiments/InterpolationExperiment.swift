@@ -144,7 +144,8 @@ public enum InterpolationExperiment {
         }
         let folder = try RunFolder(request.out, besideModel: request.model, name: "interpolate")
         try GridPicture.write(Tensor.concat(rows, axis: 0), columns: request.steps + 2,
-                              rowLabels: LatentInterpolation.allCases.map(\.rawValue), to: folder.file("interpolation.png"))
+                              rowLabels: LatentInterpolation.allCases.map(\.rawValue),
+                              title: PictureTitle.withoutDirectories("From \(a.name) to \(b.name) in latent space"), to: folder.file("interpolation.png"))
         let results = ImageWalkResults(model: request.model, from: a.name, to: b.name, steps: request.steps, codeNorms: pathNorms)
         try MetricsFile.write(results, to: folder.file("metrics.json"))
         return InterpolationReport(folder: folder, modelSummary: summary, walk: .images(results))
@@ -169,7 +170,7 @@ public enum InterpolationExperiment {
         }
         let folder = try RunFolder(request.out, besideModel: request.model, name: "interpolate")
         try GridPicture.write(Tensor.concat(rows, axis: 0), columns: request.steps, rowLabels: labels,
-                              to: folder.file("interpolation.png"))
+                              title: "Walks between pairs of prior draws", to: folder.file("interpolation.png"))
         let results = PriorWalkResults(model: request.model, pairs: pairs, seed: request.seed, steps: request.steps,
                                        codeNorms: pathNorms)
         try MetricsFile.write(results, to: folder.file("metrics.json"))

@@ -112,10 +112,14 @@ public enum MultiTaskExperiment {
             trainExamples: train.count, testExamples: test.count)
         try MetricsFile.write(RunMetrics(command: MultiTaskSettings.command, settings: settings, epochs: loop.history,
                                          results: results), to: folder.file("metrics.json"))
+        let sharing = settings.model.sharing == .single ? "one network per task" : "\(settings.model.sharing.rawValue) sharing"
         try TrainingCurves.write(loop.history, keys: ["train_loss"] + tasks.map { "\($0.rawValue)_loss" },
-                                 title: "Multi-task training loss (\(settings.model.sharing.rawValue) sharing)", to: folder.file("loss.png"))
+                                 names: Dictionary(uniqueKeysWithValues: [("train_loss", "total")]
+                                     + tasks.map { ("\($0.rawValue)_loss", "task \($0.rawValue)") }),
+                                 title: "Multi-task training loss (\(sharing))", to: folder.file("loss.png"))
         let shown = min(20, test.count)
-        if shown > 0 { try GridPicture.write(test.inputs.rows(0..<shown), columns: 10, to: folder.file("examples.png")) }
+        if shown > 0 { try GridPicture.write(test.inputs.rows(0..<shown), columns: 10, title: "The first \(shown) test images",
+                                                  to: folder.file("examples.png")) }
         return MultiTaskReport(folder: folder, model: model, settings: settings, history: loop.history,
                                results: results, seconds: Date().timeIntervalSince(started))
     }

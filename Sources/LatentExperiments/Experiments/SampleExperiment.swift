@@ -86,7 +86,8 @@ public enum SampleExperiment {
         let n = images.shape[0]
         let folder = try RunFolder(request.out, besideModel: request.model, name: "sample")
         let columns = request.columns ?? (request.codes == nil ? 8 : Int(Double(n).squareRoot().rounded(.up)))
-        try GridPicture.write(images, columns: columns, to: folder.file("samples.png"))
+        let title = request.codes == nil ? "Draws from the prior, decoded" : "Codes of \(PictureTitle.withoutDirectories(request.codes ?? "")), decoded"
+        try GridPicture.write(images, columns: columns, title: title, to: folder.file("samples.png"))
         if request.npy { try NPY.write(images, to: folder.file("samples.npy")) }
         let results = SampleResults(model: request.model, count: n, latentSize: generator.latentSize,
                                     seed: request.codes == nil ? request.seed : nil, codes: request.codes)
@@ -105,7 +106,8 @@ public enum SampleExperiment {
         let images = RBMPictures.displayable(chains.last?.1 ?? Tensor(shape: [0, rbm.visibleCount]))
         let folder = try RunFolder(request.out, name: "sample")
         if RBMPictures.side(rbm.visibleCount) != nil {
-            try GridPicture.write(images, columns: request.columns ?? 8, to: folder.file("samples.png"))
+            try GridPicture.write(images, columns: request.columns ?? 8,
+                                  title: "Gibbs chains after \(request.gibbsSteps) steps", to: folder.file("samples.png"))
         }
         if request.npy { try NPY.write(images, to: folder.file("samples.npy")) }
         let results = SampleResults(model: request.model, count: images.shape[0], latentSize: rbm.hiddenCount, seed: request.seed)

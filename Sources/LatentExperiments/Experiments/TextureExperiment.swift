@@ -179,10 +179,12 @@ public enum TextureExperiment {
         let initial = withoutGradients { objective.evaluate(Variable(optimization.image)) }
         let every = Swift.max(1, request.steps / Swift.max(request.snapshots, 1))
         var snapshots: [ColorImage] = [style] + (content.map { [$0] } ?? []) + [ColorImage(pixels: start.reshaped([3, height, width]))]
+        var captions = ["style"] + (content == nil ? [] : ["content"]) + ["start"]
         log.note("\(request.command): \(width)×\(height), \(network.summary); \(request.optimizer.rawValue), \(request.steps) steps")
         let curve = try optimization.run(steps: request.steps, optimizer: request.optimizer, learningRate: request.learningRate) { step in
             if request.snapshots > 0 && step.step % every == 0 && step.step < request.steps {
                 snapshots.append(ColorImage(pixels: optimization.image.reshaped([3, height, width])))
+                captions.append("step \(step.step)")
             }
             if step.step % Swift.max(1, request.steps / 10) == 0 || step.step == 1 {
                 log.note(String(format: "step %d/%d  loss %.4g  style %.4g%@  [%@]", step.step, request.steps, step.total, step.style,
@@ -194,10 +196,12 @@ public enum TextureExperiment {
         let written = ColorImage(png: result.pngImage)
         let final = withoutGradients { objective.evaluate(Variable(batch(written))) }
         snapshots.append(written)
+        captions.append("result")
         try written.writePNG(to: folder.file("image.png"))
         try NPY.write(batch(written), to: folder.file("image.npy"))
-        try ColorImage.strip(snapshots.map { $0.height == height ? $0 : $0.resized(longestSide: Swift.max(width, height)) })
-            .writePNG(to: folder.file("progress.png"))
+        try writeProgress(snapshots.map { $0.height == height ? $0 : $0.resized(longestSide: Swift.max(width, height)) },
+                          captions: captions, title: "\(request.command == "texture" ? "Texture synthesis" : "Style transfer"), step by step",
+                          to: folder.file("progress.png"))
         if let random = network as? RandomFeatureNetwork { try random.save(to: folder.file("network.safetensors")) }
         var plot = LinePlot(title: "\(request.command == "texture" ? "Texture synthesis" : "Style transfer") (\(request.optimizer.rawValue))",
                             xLabel: "step", yLabel: "loss", logY: true)
@@ -217,5 +221,28 @@ public enum TextureExperiment {
             secondsPerEvaluation: seconds / Double(Swift.max(evaluations, 1)), curve: curve)
         try MetricsFile.write(results, to: folder.file("metrics.json"))
         return TextureReport(folder: folder, results: results, image: written)
+    }
+}
+
+extension TextureExperiment {
+    /// The inputs and snapshots side by side, each under its caption ("style", "step 20", …):
+    /// images of other sizes are centred on white cells as large as the largest.
+    static func writeProgress(_ images: [ColorImage], captions: [String], title: String, to path: String) throws {
+        let h = images.map(\.height).max() ?? 1, w = images.map(\.width).max() ?? 1
+        var cells = [Float](repeating: 1, count: images.count * 3 * h * w)
+        for (k, image) in images.enumerated() {
+            let y0 = (h - image.height) / 2, x0 = (w - image.width) / 2
+            image.pixels.withUnsafeBufferPointer { src in
+                for c in 0..<3 {
+                    for y in 0..<image.height {
+                        for x in 0..<image.width {
+                            cells[((k * 3 + c) * h + y0 + y) * w + x0 + x] = src[(c * image.height + y) * image.width + x]
+                        }
+                    }
+                }
+            }
+        }
+        let grid = ImageGrid(columns: images.count, padding: 4, scale: 1, title: title, captions: captions)
+        try grid.writePNG(Tensor(shape: [images.count, 3, h, w], scalars: cells), to: URL(fileURLWithPath: path))
     }
 }

@@ -151,13 +151,16 @@ public enum TransferExperiment {
         try MetricsFile.write(RunMetrics(command: TransferExperimentSettings.command, settings: settings, epochs: [],
                                          results: results), to: folder.file("metrics.json"))
         try AtomicFile.write(report.table + "\n", to: folder.file("table.md"))
-        var plot = LinePlot(title: "Digits \(settings.sourceClasses.first ?? 0)–\(settings.sourceClasses.last ?? 0) → \(settings.targetClasses.first ?? 0)–\(settings.targetClasses.last ?? 0)",
-                            xLabel: "log10 labels per class", yLabel: "test accuracy")
+        // Bars, not lines: the label counts are a few settings (often one), not a continuum.
+        let sourceDigits = "\(settings.sourceClasses.first ?? 0)–\(settings.sourceClasses.last ?? 0)"
+        let targetDigits = "\(settings.targetClasses.first ?? 0)–\(settings.targetClasses.last ?? 0)"
+        var chart = BarChart(title: "Transfer from digits \(sourceDigits) to \(targetDigits): test accuracy by start",
+                             categories: settings.labelsPerClass.map { "\($0) labels per class" }, yLabel: "test accuracy")
+        chart.valueText = .percent(decimals: 1)
         for start in TransferStart.allCases {
-            let points = settings.labelsPerClass.compactMap { n in results.accuracy(start, labels: n).map { (log10(Double(n)), $0) } }
-            plot.add(start.rawValue, x: points.map(\.0), y: points.map(\.1), showMarkers: true)
+            chart.add(start.rawValue, values: settings.labelsPerClass.map { results.accuracy(start, labels: $0) ?? .nan })
         }
-        try AtomicFile.write(plot.png(), to: folder.file("transfer.png"))
+        try chart.writePNGAndSVG(to: URL(fileURLWithPath: folder.file("transfer.png")))
         return report
     }
 }

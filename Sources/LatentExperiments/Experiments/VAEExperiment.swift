@@ -131,6 +131,8 @@ public enum VAEExperiment {
         try MetricsFile.write(RunMetrics(command: VAERunSettings.command, settings: settings, epochs: loop.history,
                                          results: results), to: folder.file("metrics.json"))
         try TrainingCurves.write(loop.history, keys: ["train_negative_elbo", "test_negative_elbo", "test_reconstruction", "test_kl"],
+                                 names: ["train_negative_elbo": "train −ELBO", "test_negative_elbo": "test −ELBO",
+                                         "test_reconstruction": "test reconstruction", "test_kl": "test KL"],
                                  title: "VAE: negative ELBO per image (nats)", yLabel: "nats", to: folder.file("loss.png"))
         try VAEPictures.write(model, test: test, seed: settings.model.seed, to: folder.path)
         return VAEReport(folder: folder, model: model, settings: settings, history: loop.history, results: results,

@@ -220,7 +220,8 @@ public enum ZeroShotExperiment {
         }
         let blank = Tensor(shape: [1, 784])
         let images = Tensor.concat(picked.map { $0 < 0 ? blank : test.inputs.rows($0..<($0 + 1)) }, axis: 0)
-        try GridPicture.write(images, columns: columns, rowLabels: names, to: path)
+        try GridPicture.write(images, columns: columns, rowLabels: names,
+                              title: "Unseen test digits, one row per predicted class", to: path)
     }
 
     static func list(_ classes: [Int]) -> String { classes.map(String.init).joined(separator: ",") }

@@ -25,10 +25,13 @@ public enum AutoencoderPictures {
         try grid.writePNG(Tensor.concat(rows), to: URL(fileURLWithPath: dir + "/reconstructions.png"))
         if let first = model.encoder.layers.lazy.compactMap({ $0 as? Linear }).first, first.inputSize == 784 {
             let filters = first.weight.value.rows(0..<min(100, first.outputSize))
-            try ImageGrid.filters(filters, columns: 10).writePNG(to: URL(fileURLWithPath: dir + "/filters.png"))
+            let title = PictureTitle.filters(shown: filters.shape[0], of: first.outputSize, units: "first-layer units")
+            try ImageGrid.filters(filters, columns: 10, title: title)
+                .writePNG(to: URL(fileURLWithPath: dir + "/filters.png"))
         } else if let conv = model.encoder.layers.lazy.compactMap({ $0 as? Conv2d }).first {
             let w = conv.weight.value
-            try ImageGrid.filters(w, columns: 8, scale: 8, imageHeight: w.shape[2])
+            try ImageGrid.filters(w, columns: 8, scale: 8, imageHeight: w.shape[2],
+                                  title: "The first convolution's \(w.shape[0]) kernels")
                 .writePNG(to: URL(fileURLWithPath: dir + "/filters.png"))
         }
     }

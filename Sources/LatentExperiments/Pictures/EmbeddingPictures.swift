@@ -22,8 +22,12 @@ public enum EmbeddingPictures {
         }
     }
 
-    /// A line plot of the KL divergence per reported iteration, one line per named run, as PNG.
-    public static func writeObjective(_ runs: [(name: String, history: [KLStep])], title: String, to path: String) throws {
+    /// A line plot of the KL divergence per reported iteration, one line per named run, as PNG
+    /// and SVG. With `earlyIterations`, the title says where early exaggeration ends: the KL
+    /// drops steeply there, which would otherwise look like a fault.
+    public static func writeObjective(_ runs: [(name: String, history: [KLStep])], title: String, earlyIterations: Int? = nil,
+                                      to path: String) throws {
+        let title = earlyIterations.map { $0 > 0 ? "\(title) (early exaggeration until iteration \($0))" : title } ?? title
         var plot = LinePlot(title: title, xLabel: "iteration", yLabel: "KL(P‖Q)")
         for run in runs {
             plot.add(run.name, x: run.history.map { Double($0.iteration) }, y: run.history.map(\.kl), showMarkers: true)

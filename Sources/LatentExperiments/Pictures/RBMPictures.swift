@@ -18,11 +18,13 @@ public enum RBMPictures {
     public static func write(_ rbm: RBM, test: Tensor, gibbsSteps: Int, seed: UInt64, to dir: String) throws {
         guard side(rbm.visibleCount) != nil, test.shape[0] > 0 else { return }
         let filters = rbm.weight.value.rows(0..<Swift.min(100, rbm.hiddenCount))
-        try ImageGrid.filters(filters, columns: 10).writePNG(to: URL(fileURLWithPath: dir + "/filters.png"))
+        try ImageGrid.filters(filters, columns: 10, title: PictureTitle.filters(shown: filters.shape[0], of: rbm.hiddenCount, units: "hidden units"))
+            .writePNG(to: URL(fileURLWithPath: dir + "/filters.png"))
         let n = Swift.min(20, test.shape[0])
         let originals = test.rows(0..<n)
         try GridPicture.write(displayable(Tensor.concat([originals, rbm.reconstruct(originals)])), columns: n,
-                              rowLabels: ["input", "output"], to: dir + "/reconstructions.png")
+                              rowLabels: ["input", "output"], title: "Test images and their mean-field reconstructions",
+                              to: dir + "/reconstructions.png")
         try writeSamples(rbm, count: 10, gibbsSteps: gibbsSteps, seed: seed, to: dir + "/samples.png")
     }
 
@@ -32,7 +34,8 @@ public enum RBMPictures {
     public static func writeSamples(_ rbm: RBM, count: Int, gibbsSteps: Int, seed: UInt64, to path: String) throws {
         let images = gibbsSamples(rbm, count: count, gibbsSteps: gibbsSteps, seed: seed)
         try GridPicture.write(displayable(Tensor.concat(images.map(\.1))), columns: count,
-                              rowLabels: images.map { "\($0.0) steps" }, to: path)
+                              rowLabels: images.map { $0.0 == 1 ? "1 step" : "\($0.0) steps" },
+                              title: "Gibbs chains from random images, one per column", to: path)
     }
 
     /// The chains' visible means after each of 1, 10, 100, … steps and after `gibbsSteps`.

@@ -14,10 +14,12 @@ public enum VAEPictures {
     public static func write(_ model: VAE, test: Dataset, seed: UInt64, to dir: String) throws {
         let originals = test.inputs.rows(0..<min(16, test.count))
         let reconstructions = model.decode(model.encode(originals))
-        try AtomicFile.write(ImageGrid.comparison(top: originals, bottom: reconstructions).png(), to: dir + "/reconstructions.png")
+        try AtomicFile.write(ImageGrid.comparison(top: originals, bottom: reconstructions,
+                                                  title: "Test digits and their reconstructions").png(),
+                             to: dir + "/reconstructions.png")
         var rng = RandomGenerator(seed: seed)
-        try ImageGrid(columns: 8, padding: 2, scale: 2).writePNG(model.sample(count: 64, using: &rng),
-                                                                 to: URL(fileURLWithPath: dir + "/samples.png"))
+        try ImageGrid(columns: 8, padding: 2, scale: 2, title: "Draws from the prior, decoded")
+            .writePNG(model.sample(count: 64, using: &rng), to: URL(fileURLWithPath: dir + "/samples.png"))
         guard model.latentSize == 2 else { return }
         let codes = try LatentGrid.codes(model, size: 20)
         try GridPicture.writeLatentGrid(model.decode(codes), codes: codes, size: 20, dimensions: (0, 1), scale: 1,

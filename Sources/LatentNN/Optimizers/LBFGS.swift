@@ -63,6 +63,8 @@ public final class LBFGS {
     ///   - maxEvaluationsPerStep: evaluations a line search may use before it settles for the
     ///     best sufficient decrease it found.
     ///   - gradientTolerance: stop when every gradient component is at most this in magnitude.
+    ///   - c1: the Wolfe sufficient-decrease constant (1e-4, as in Nocedal and Wright).
+    ///   - c2: the Wolfe curvature constant, between `c1` and 1 (0.9 suits quasi-Newton steps).
     public init(historySize: Int = 10, maxEvaluationsPerStep: Int = 20, gradientTolerance: Float = 1e-7,
                 c1: Double = 1e-4, c2: Double = 0.9) throws(OptimizerError) {
         guard historySize >= 1 else { throw .invalid("L-BFGS history size", Float(historySize)) }

@@ -121,6 +121,9 @@ const scatter = {
     state.drawn = drawn;
     state.drawMs = +(performance.now() - started).toFixed(2);
     this.dirty = false;
+    // Right away, not at the next 15-frame refresh: a page captured just after a draw would
+    // otherwise say "0 of 0 points" beside the points it shows.
+    showStatus();
   },
 
   // A uniform grid over the points in projection space, so hovering finds the nearest point
@@ -167,6 +170,11 @@ const scatter = {
 // page's responsiveness while a projection runs on the server.
 let lastFrame = 0;
 const recentFrames = [];
+// The status line under the toolbar: frame times and how many points the last draw showed.
+function showStatus() {
+  $("frame").textContent = `frame ${state.frameMs} ms (max ${state.maxFrameMs}), draw ${state.drawMs} ms, ${state.drawn} of ${state.points} points`;
+}
+
 function frame(now) {
   if (lastFrame) {
     const dt = now - lastFrame;
@@ -179,7 +187,7 @@ function frame(now) {
   lastFrame = now;
   if (scatter.dirty && $("projector").classList.contains("on")) scatter.draw();
   if (state.frames % 15 === 0) {
-    $("frame").textContent = `frame ${state.frameMs} ms (max ${state.maxFrameMs}), draw ${state.drawMs} ms, ${state.drawn} of ${state.points} points`;
+    showStatus();
     publish();
   }
   requestAnimationFrame(frame);

@@ -22,7 +22,7 @@ struct DomainAdaptationSection: DemoSection {
         try targetTrain.write(directory: targetDir, split: .train)
         try targetTest.write(directory: targetDir, split: .test)
         try GridPicture.write(targetTest.images.rows(0..<min(40, targetTest.labels.count)).reshaped([min(40, targetTest.labels.count), 3, 28, 28]),
-                              columns: 20, to: dir + "/target-examples.png")
+                              columns: 20, title: "Target-domain test digits (colour blends)", to: dir + "/target-examples.png")
 
         var training = TrainingConfig()
         training.epochs = context.quick ? 1 : 4

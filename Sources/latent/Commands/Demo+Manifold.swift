@@ -98,7 +98,8 @@ struct ManifoldSection: DemoSection {
                                       "knn10_accuracy": .number(hidden.results.knn10Accuracy ?? .nan)]
             table.append(row("classifier hidden layer (256 ReLU)", hidden))
         }
-        try EmbeddingPictures.writeObjective(objectives, title: "t-SNE objective", to: folder.file("tsne-loss.png"))
+        try EmbeddingPictures.writeObjective(objectives, title: "t-SNE objective", earlyIterations: config.earlyIterations,
+                                             to: folder.file("tsne-loss.png"))
         blocks.append(.paragraph("t-SNE (perplexity 30, Barnes-Hut gradient, PCA initialisation, early exaggeration 12 for \(config.earlyIterations) iterations then \(config.iterations) more) of \(count) digits: first of the pixels, then of the 256 hidden units of the classifier trained above. The supervised representation pulls the classes apart."))
         blocks.append(.table(header: ["input", "KL(P‖Q)", "10-NN accuracy in 2-d", "time"], rows: table))
         blocks.append(.image(path: "\(key)/tsne-pixels-thumbnails.png", caption: "t-SNE of the pixels, drawn as the digits themselves", width: nil))

@@ -42,6 +42,7 @@ struct TransferSection: DemoSection {
             .paragraph("Transfer: an MLP (784-128) trained on the digits 0–4 gives its hidden layer to a classifier of 5–9 that sees only 10 labelled images per class. Frozen: only the new last layer learns. Fine-tuned: everything learns, the reused layer at a tenth of the learning rate. Scratch: the same network from random weights. Every run takes \(settings.targetSteps) optimiser steps; accuracy on all held-out 5–9 test images. `latent transfer` runs the full table (10, 100 and 1,000 labels per class)."),
             .table(header: ["start", "test accuracy, 10 labels per class"],
                    rows: [["scratch", formatPercent(scratch)], ["frozen", formatPercent(frozen)], ["fine-tuned", formatPercent(fineTuned)]]),
+            .image(path: "\(key)/transfer.png", caption: "Test accuracy on 5–9 by start, 10 labels per class", width: 560),
             .paragraph("Zero-shot: a classifier trained on 0–6 only gives its hidden features; direct attribute prediction (Lampert et al. 2009) learns each attribute of Data/digit-attributes.csv (seven segments, closed loops, diagonal, straight vertical stroke, top bar) from them, then names 7, 8 and 9 by their attribute patterns. Generalised zero-shot chooses among all ten digits (Xian et al. 2017)."),
             .keyValues([("unseen 7, 8, 9 (chance 33 %)", formatPercent(e.unseenAccuracy)),
                         ("generalised: seen / unseen / harmonic mean",

@@ -125,7 +125,7 @@ struct ClassifierSection: DemoSection {
         let labels = context.test.labels ?? []
         let wrong = labels.indices.filter { predictions[$0] != labels[$0] }.prefix(40)
         if !wrong.isEmpty {
-            var grid = ImageGrid(columns: 20, padding: 4, scale: 2, title: "Test digits the classifier gets wrong")
+            var grid = ImageGrid(columns: 20, padding: 4, scale: 2, title: "Test digits the classifier gets wrong (predicted → true)")
             // Under each digit: what the classifier said and, after the arrow, the truth.
             grid.captions = wrong.map { "\(predictions[$0]) → \(labels[$0])" }
             grid.captionColors = wrong.map { _ in Color(hex: 0xC0392B) }
