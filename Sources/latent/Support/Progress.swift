@@ -31,13 +31,14 @@ final class ProgressLine {
     /// The held-out figures that matter first, in this order; other test figures follow by name.
     static let leadingFigures = ["test_accuracy", "test_target_accuracy", "test_negative_elbo", "test_squared_error", "test_loss"]
 
-    /// One finished epoch in under 100 columns: the training loss, then the held-out figures
-    /// (headline first, "test_" said once), then the elapsed time. Figures that do not fit are
+    /// One finished epoch in under 100 columns: the training loss (called "train loss": a test
+    /// loss may follow), then the held-out figures (headline first, "test_" said once), then the
+    /// elapsed time. Figures that do not fit are
     /// left to metrics.json (every figure of a VAE once ran to about 330 columns).
     static func epochLine(_ e: TrainingEvent, summary: [String: Double], width: Int = 99) -> String {
         let names = summary.keys.filter { $0.hasPrefix("test_") }
             .sorted { (leadingFigures.firstIndex(of: $0) ?? leadingFigures.count, $0) < (leadingFigures.firstIndex(of: $1) ?? leadingFigures.count, $1) }
-        let head = "epoch \(e.epoch)/\(e.epochs)  loss \(format(Double(e.loss)))", tail = "  [\(duration(e.elapsed))]"
+        let head = "epoch \(e.epoch)/\(e.epochs)  train loss \(format(Double(e.loss)))", tail = "  [\(duration(e.elapsed))]"
         var line = head
         for (i, name) in names.enumerated() {
             let figure = (i == 0 ? "  test " : "  ") + "\(name.dropFirst(5)) \(format(summary[name] ?? .nan))"
