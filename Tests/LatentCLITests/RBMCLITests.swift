@@ -61,6 +61,17 @@ import Testing
         #expect(dropoutRun.contains("\"dropout\" : 0.3"), "\(dropoutRun)")
         try HostileInputCLITests.expectRefused(["train", "classifier", "--init-from", dir.path + "/clf/model.safetensors", "--dropout", "0.3"]
                                                + Self.small, naming: ["--dropout", "DBN"], in: dir)
+        // A frozen stack stays the DBN's to the bit (the classifier's first layer is the first
+        // RBM's weight); only the softmax layer learns.
+        let frozen = try CLI.run(["train", "classifier", "--init-from", binary + "/model.safetensors", "--freeze-encoder",
+                                  "--out", dir.path + "/clf-frozen"] + Self.small, timeout: 300)
+        #expect(frozen.status == 0, "\(frozen.stderr)")
+        let stack = try #require(try SafeTensors.read(path: binary + "/model.safetensors")["0.weight"]?.tensor)
+        let tuned = try SafeTensors.read(path: dir.path + "/clf-frozen/model.safetensors")
+        #expect(try #require(tuned["0.weight"]?.tensor).scalars == stack.scalars)
+        let fineTuned = try #require(try SafeTensors.read(path: dir.path + "/clf/model.safetensors")["0.weight"]?.tensor)
+        #expect(fineTuned.scalars != stack.scalars)
+        #expect(try String(contentsOfFile: dir.path + "/clf-frozen/run.json", encoding: .utf8).contains("\"freeze_features\" : true"))
     }
 
     @Test func badInputIsRefusedInOneLineWithNothingWritten() throws {

@@ -18,7 +18,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
     case mlpPretrained(Classifier.Config, path: String, freezeFeatures: Bool)
     /// An MLP with logistic hidden layers starting from the DBN saved in `path` (the stack plus a
     /// fresh softmax layer).
-    case dbnPretrained(Classifier.Config, path: String)
+    case dbnPretrained(Classifier.Config, path: String, freezeFeatures: Bool = false)
 
     /// The kinds of saved model `pretrained` reuses, with the part reused.
     public static let transferSources = [
@@ -76,9 +76,8 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
         case DBN.kind:
             let dbn = try DBN.load(path: path)
             try check(path, takes: dbn.config.layers[0], data: inputSize)
-            if freezeEncoder { throw ExperimentError("--freeze-encoder is for autoencoder, MLP and convolutional models; a DBN's stack is fine-tuned whole") }
             let config = try dbn.unrolledClassifier(classes: classes, seed: seed, dropout: dropout).config
-            return random ? .mlp(config) : .dbnPretrained(config, path: path)
+            return random ? .mlp(config) : .dbnPretrained(config, path: path, freezeFeatures: freezeEncoder)
         default:
             let accepted = transferSources.map { Checkpoint.withArticle($0.0) }.joined(separator: ", ")
             throw ExperimentError("\(path): \(Checkpoint.withArticle(kind)) has no encoder to reuse; --init-from takes \(accepted)")
@@ -119,10 +118,12 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
             return try Self.reuse(try ConvClassifier(c), from: path, freeze: freeze, resuming: resuming, keepHead: keepHead)
         case .mlpPretrained(let c, let path, let freeze):
             return try Self.reuse(try Classifier(c), from: path, freeze: freeze, resuming: resuming, keepHead: keepHead)
-        case .dbnPretrained(let c, let path):
+        case .dbnPretrained(let c, let path, let freeze):
+            // Resuming, the checkpoint supplies every weight and the frozen flags.
             guard !resuming else { return try Classifier(c) }
             let model = try DBN.load(path: path).unrolledClassifier(classes: c.classes, seed: c.seed, dropout: c.dropout)
             guard model.config == c else { throw ExperimentError("\(path): the DBN no longer matches the run's classifier \(model.summary)") }
+            if freeze { model.freezeTrunk() }
             return model
         case .encoder(let c):
             var fresh = c
@@ -169,7 +170,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
         case .mlpPretrained(let c, _, let freeze):
             "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-")
                 + " (pretrained" + (freeze ? ", hidden layers frozen)" : ")")
-        case .dbnPretrained(let c, _): "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-") + ", sigmoid (DBN-pretrained)"
+        case .dbnPretrained(let c, _, _): "MLP " + ([c.inputSize] + c.hidden + [c.classes]).map(String.init).joined(separator: "-") + ", sigmoid (DBN-pretrained)"
         case .encoder(let c):
             "encoder of \(c.sourceSummary) + linear head" + (c.pretrained == nil ? " (random init)" : " (pretrained)")
                 + (c.freezeEncoder ? ", encoder frozen" : "")

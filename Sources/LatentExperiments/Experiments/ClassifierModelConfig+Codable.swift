@@ -2,7 +2,7 @@ import Foundation
 import LatentModels
 
 /// `run.json`'s form of a classifier shape: `{"kind": "mlp", "config": {…}}` (and `path`,
-/// `freeze_features` for a pretrained MLP or conv network; `path` for a DBN-pretrained MLP), which Python reads as plain fields. Swift's
+/// `freeze_features` for a pretrained MLP, conv network or DBN stack), which Python reads as plain fields. Swift's
 /// synthesised form, `{"mlp": {"_0": {…}}}`, is what runs made before format version 2 hold; it
 /// is still read, so those runs resume.
 extension ClassifierModelConfig {
@@ -27,10 +27,11 @@ extension ClassifierModelConfig {
             try c.encode(config, forKey: .config)
             try c.encode(path, forKey: .path)
             try c.encode(freeze, forKey: .freezeFeatures)
-        case .dbnPretrained(let config, let path):
+        case .dbnPretrained(let config, let path, let freeze):
             try c.encode("dbn-pretrained", forKey: .kind)
             try c.encode(config, forKey: .config)
             try c.encode(path, forKey: .path)
+            try c.encode(freeze, forKey: .freezeFeatures)
         case .encoder(let config): try c.encode("encoder", forKey: .kind); try c.encode(config, forKey: .config)
         }
     }
@@ -50,7 +51,9 @@ extension ClassifierModelConfig {
                                   path: try c.decode(String.self, forKey: .path),
                                   freezeFeatures: try c.decode(Bool.self, forKey: .freezeFeatures))
         case "dbn-pretrained":
-            self = .dbnPretrained(try c.decode(Classifier.Config.self, forKey: .config), path: try c.decode(String.self, forKey: .path))
+            // Runs written before DBN stacks could be frozen have no `freeze_features`.
+            self = .dbnPretrained(try c.decode(Classifier.Config.self, forKey: .config), path: try c.decode(String.self, forKey: .path),
+                                  freezeFeatures: try c.decodeIfPresent(Bool.self, forKey: .freezeFeatures) ?? false)
         case "encoder": self = .encoder(try c.decode(EncoderClassifier.Config.self, forKey: .config))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c,
