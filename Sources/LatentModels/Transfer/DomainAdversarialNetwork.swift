@@ -30,7 +30,7 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
         /// 48 maps of 4×4), a 100-100 label predictor and a 100-unit domain classifier; with
         /// `batchNorm`, batch normalisation after each convolution (statistics shared by both
         /// domains' images, see `DomainAdaptation.adversarialLosses`), as many reproductions add.
-        public init(channels: Int = 3, height: Int = 28, width: Int = 28, classes: Int = 10, batchNorm: Bool = true,
+        public init(channels: Int = 3, height: Int = 28, width: Int = 28, classes: Int = 10, batchNorm: Bool = false,
                     seed: UInt64 = 1) {
             var network = ConvClassifier.Config()
             network.channels = channels
