@@ -29,6 +29,14 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
         public var hidden = [128]
         public var classes = 10
         public var dropout: Float = 0
+        /// Batch normalisation after every convolution (before its ReLU) when true. Optional so
+        /// model files written before it existed, which have no such key, still load (as nil: no
+        /// normalisation), and a network without it keeps its config text.
+        public var batchNorm: Bool?
+        /// A value per channel subtracted from every input pixel before the first convolution; nil
+        /// subtracts nothing. A network taken from a DANN keeps the DANN's centring this way (it
+        /// learned on centred inputs), so it still classifies raw images.
+        public var inputMean: [Float]?
         public var seed: UInt64 = 1
 
         public init() {}
@@ -37,7 +45,7 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
         public var summary: String {
             "conv \(channels)×\(height)×\(width) → "
                 + convolutions.map { "\(kernelSize)×\(kernelSize)×\($0)" }.joined(separator: " → ")
-                + (pool > 1 ? " (max-pool \(pool))" : "")
+                + (pool > 1 ? " (max-pool \(pool))" : "") + (batchNorm == true ? " (batch norm)" : "")
                 + " → " + (hidden + [classes]).map(String.init).joined(separator: "-")
         }
 
@@ -94,6 +102,9 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
             let dense = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
             if dense > 1 << 26 { throw .invalidConfig("fully connected layers of \(widths) need \(dense) weights; at most \(1 << 26)") }
             if !(dropout >= 0 && dropout < 1) { throw .invalidConfig("dropout must be in [0, 1), got \(dropout)") }
+            if let mean = inputMean, mean.count != channels || !mean.allSatisfy({ $0.isFinite }) {
+                throw .invalidConfig("the input mean needs one finite value per channel (\(channels)), got \(mean)")
+            }
         }
     }
 
@@ -103,15 +114,22 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
     public let config: Config
     public let features: Sequential
     public let classifier: Sequential
+    /// `config.inputMean` spread over a flat image row `[1, channels × height × width]`.
+    private let inputShift: Tensor?
 
     public init(_ config: Config) throws(ModelError) {
         try config.validate()
         self.config = config
+        let plane = config.height * config.width
+        inputShift = config.inputMean.map { mean in
+            Tensor(shape: [1, config.inputSize], scalars: mean.flatMap { [Float](repeating: $0, count: plane) })
+        }
         var rng = RandomGenerator(seed: config.seed)
         var layers: [any Layer] = []
         var inChannels = config.channels
         for out in config.convolutions {
             layers.append(Conv2d(inChannels, out, kernelSize: config.kernelSize, padding: config.convolutionPadding, rng: &rng))
+            if config.batchNorm == true { layers.append(BatchNorm(out)) }
             layers.append(ReLU())
             if config.pool > 1 { layers.append(MaxPool2d(config.pool)) }
             inChannels = out
@@ -146,7 +164,8 @@ public final class ConvClassifier: Module, LabelPredictor, SavedModel {
     /// The convolutional features of flat images, flattened: `[N, config.flatFeatures]` (what the
     /// fully connected layers read; a domain classifier or a t-SNE reads them too).
     public func embed(_ input: Variable) -> Variable {
-        let images = input.reshaped([input.shape[0], config.channels, config.height, config.width])
+        let centred = inputShift.map { input - Variable($0) } ?? input
+        let images = centred.reshaped([input.shape[0], config.channels, config.height, config.width])
         let maps = features(images)
         return maps.reshaped([maps.shape[0], config.flatFeatures])
     }

@@ -53,7 +53,7 @@ public enum ClassifierModelConfig: Codable, Sendable, Equatable {
             return random ? .mlp(config) : .mlpPretrained(config, path: path, freezeFeatures: freezeEncoder)
         case ConvClassifier.kind, DomainAdversarialNetwork.kind:
             var config = kind == ConvClassifier.kind ? try ConvClassifier.load(path: path).config
-                                                     : try DomainAdversarialNetwork.load(path: path).config.network
+                                                     : try DomainAdversarialNetwork.load(path: path).network.config
             try check(path, takes: config.inputSize, data: inputSize)
             config.classes = classes
             config.seed = seed

@@ -50,7 +50,6 @@ public enum DomainAdaptation {
         case .targetOnly: data = [target]
         }
         let totalSteps = training.epochs * ((data[0].count + training.batchSize - 1) / training.batchSize)
-        let network = model.network
         try loop.run(data) { step in
             guard mode == .dann else {
                 let loss = optimizer.minimize(model) {
@@ -63,15 +62,8 @@ public enum DomainAdaptation {
             let sourceBatch = step.batches[0], targetBatch = step.batches[1]
             var labelLoss: Float = 0, domainLoss: Float = 0
             let loss = optimizer.minimize(model) {
-                let sourceFeatures = model.features(Variable(sourceBatch.inputs))
-                let targetFeatures = model.features(Variable(targetBatch.inputs))
-                let label = network.classifier(sourceFeatures).softmaxCrossEntropy(labels: sourceBatch.labels)
-                let fromSource = model.domainLogits(sourceFeatures)
-                    .softmaxCrossEntropy(labels: [Int](repeating: 0, count: sourceBatch.labels.count))
-                let fromTarget = model.domainLogits(targetFeatures)
-                    .softmaxCrossEntropy(labels: [Int](repeating: 1, count: targetBatch.indices.count))
-                // The paper's objective: the mean domain loss of each domain, summed.
-                let domain = fromSource + fromTarget
+                let (label, domain) = adversarialLosses(model, source: sourceBatch.inputs, labels: sourceBatch.labels,
+                                                        target: targetBatch.inputs)
                 labelLoss = label.value.scalar
                 domainLoss = domain.value.scalar
                 return label + domain
@@ -87,6 +79,25 @@ public enum DomainAdaptation {
             try ModelTraining.saveModel(model, runDirectory: runDirectory)
         } onEvent: { onEvent($0) }
         return loop
+    }
+
+    /// The two losses of one DANN step: the label loss (mean cross-entropy of the source images'
+    /// labels) and the domain loss, the paper's objective: the mean domain cross-entropy of the
+    /// source images (domain 0) plus that of the target images (domain 1). Both domains go through
+    /// the feature extractor as one batch, so batch normalisation there normalises them with shared
+    /// statistics (the domain classifier cannot tell them apart by a shift the normalisation
+    /// removes for one domain only). The domain loss reaches the feature extractor through the
+    /// gradient reversal, scaled by −`model.reversal.lambda`; the domain classifier learns from it
+    /// with weight 1.
+    public static func adversarialLosses(_ model: DomainAdversarialNetwork, source: Tensor, labels: [Int], target: Tensor)
+        -> (label: Variable, domain: Variable) {
+        let n = source.shape[0], m = target.shape[0]
+        let features = model.features(Variable(Tensor.concat([source, target], axis: 0)))
+        let sourceFeatures = features.slice(axis: 0, 0..<n), targetFeatures = features.slice(axis: 0, n..<(n + m))
+        let label = model.network.classifier(sourceFeatures).softmaxCrossEntropy(labels: labels)
+        let fromSource = model.domainLogits(sourceFeatures).softmaxCrossEntropy(labels: [Int](repeating: 0, count: n))
+        let fromTarget = model.domainLogits(targetFeatures).softmaxCrossEntropy(labels: [Int](repeating: 1, count: m))
+        return (label, fromSource + fromTarget)
     }
 
     /// The domain classifier's accuracy at telling the first test images of each domain apart.

@@ -27,8 +27,11 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
 
         /// Ganin & Lempitsky's MNIST → MNIST-M shape for `channels × height × width` images:
         /// unpadded 5×5 convolutions of 32 and 48 channels with 2×2 max pooling (28×28 becomes
-        /// 48 maps of 4×4), a 100-100 label predictor and a 100-unit domain classifier.
-        public init(channels: Int = 3, height: Int = 28, width: Int = 28, classes: Int = 10, seed: UInt64 = 1) {
+        /// 48 maps of 4×4), a 100-100 label predictor and a 100-unit domain classifier; with
+        /// `batchNorm`, batch normalisation after each convolution (statistics shared by both
+        /// domains' images, see `DomainAdaptation.adversarialLosses`), as many reproductions add.
+        public init(channels: Int = 3, height: Int = 28, width: Int = 28, classes: Int = 10, batchNorm: Bool = false,
+                    seed: UInt64 = 1) {
             var network = ConvClassifier.Config()
             network.channels = channels
             network.height = height
@@ -38,6 +41,7 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
             network.padding = 0
             network.hidden = [100, 100]
             network.classes = classes
+            network.batchNorm = batchNorm ? true : nil
             network.seed = seed
             self.network = network
             domainHidden = [100]
@@ -71,20 +75,18 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
     public let domain: Sequential
     /// The reversal in front of the domain classifier; its λ follows the training schedule.
     public let reversal: GradientReversal
-    /// `config.inputMean` spread over a flat image row `[1, channels × height × width]`.
-    private let inputShift: Tensor?
 
     public init(_ config: Config) throws(ModelError) {
         try config.validate()
         self.config = config
-        network = try ConvClassifier(config.network)
+        // The network subtracts the mean itself, so `network` alone (as `--init-from` takes it)
+        // still classifies raw images; the file keeps the mean in the DANN's own config.
+        var centred = config.network
+        centred.inputMean = config.inputMean
+        network = try ConvClassifier(centred)
         var rng = RandomGenerator(seed: config.network.seed &+ 0xD0A1)
         let gate = GradientReversal(lambda: 0)
         reversal = gate
-        let plane = config.network.height * config.network.width
-        inputShift = config.inputMean.map { mean in
-            Tensor(shape: [1, config.network.inputSize], scalars: mean.flatMap { [Float](repeating: $0, count: plane) })
-        }
         domain = Sequential([gate] + MLP.layers([config.network.flatFeatures] + config.domainHidden + [2],
                                                 activation: { ReLU() }, rng: &rng))
     }
@@ -102,10 +104,7 @@ public final class DomainAdversarialNetwork: Module, LabelPredictor, SavedModel 
 
     /// The feature extractor's output `[N, network.config.flatFeatures]` for flat images, after
     /// subtracting the input mean: what the label predictor and the domain classifier read.
-    public func features(_ input: Variable) -> Variable {
-        guard let inputShift else { return network.embed(input) }
-        return network.embed(input - Variable(inputShift))
-    }
+    public func features(_ input: Variable) -> Variable { network.embed(input) }
 
     /// Domain logits (source 0, target 1) of features from `network.embed`.
     public func domainLogits(_ features: Variable) -> Variable { domain(features) }

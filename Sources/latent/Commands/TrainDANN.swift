@@ -49,11 +49,18 @@ struct TrainDANN: TrainingCommand {
     @Option(help: ArgumentHelp("Hidden layers of the domain classifier.", valueName: "sizes"))
     var domainHidden = ListArgument([100])
 
+    @Flag(inversion: .prefixedNo, help: "Batch normalisation after each convolution, with statistics shared by both domains' images.")
+    var batchNorm = false
+
+    @Option(help: "Dropout probability in the label predictor's hidden layers.")
+    var dropout: Float = 0
+
     func validate() throws {
         if output.resume == nil && (source == nil || target == nil) { throw ValidationError("give --source DIR and --target DIR (or --resume DIR).") }
         for (flag, n) in [("--source-limit", sourceLimit), ("--target-limit", targetLimit), ("--test-limit", testLimit)] {
             if let n, n < 1 { throw ValidationError("\(flag) must be positive, got \(n).") }
         }
+        if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
         for (flag, list) in [("--conv-channels", convChannels), ("--hidden", hidden), ("--domain-hidden", domainHidden)] where !list.allPositive {
             throw ValidationError("\(flag) must be positive integers separated by commas, got '\(list.defaultValueDescription)'.")
         }
@@ -70,11 +77,12 @@ struct TrainDANN: TrainingCommand {
 
     /// The networks the flags describe (their input shape comes from the images).
     func modelConfig() -> DomainAdversarialNetwork.Config {
-        var model = DomainAdversarialNetwork.Config(seed: compute.seed)
+        var model = DomainAdversarialNetwork.Config(batchNorm: batchNorm, seed: compute.seed)
         model.network.convolutions = convChannels.values
         model.network.kernelSize = kernelSize
         model.network.hidden = hidden.values
         model.domainHidden = domainHidden.values
+        model.network.dropout = dropout
         return model
     }
 
