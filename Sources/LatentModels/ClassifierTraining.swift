@@ -22,12 +22,13 @@ public enum ClassifierTraining {
     /// every epoch (under the training attack; a full evaluation is `latent attack`'s).
     public static let adversarialCheckExamples = 1000
 
-    /// Runs of more epochs than this report the test figures on evenly spaced epochs only (and
-    /// the last): the few-labels runs of transfer learning take hundreds of tiny epochs.
+    /// Runs of at least twice this many epochs report the test figures every
+    /// ⌊epochs / maxTestEvaluations⌋-th epoch only (and after the last): the few-labels runs of
+    /// transfer learning take hundreds of tiny epochs.
     public static let maxTestEvaluations = 20
 
-    /// Trains `model` on `train`, reporting `test_accuracy` after every epoch (every k-th of a
-    /// run longer than `maxTestEvaluations` epochs, and the last), with checkpoints
+    /// Trains `model` on `train`, reporting `test_accuracy` after every epoch (spaced out in very
+    /// long runs, see `maxTestEvaluations`), with checkpoints
     /// in `runDirectory`. With `resume`, continues the run saved there (its settings must match).
     /// With `adversarial`, each batch is replaced or mixed with adversarial examples of the model
     /// being trained, and `test_adversarial_accuracy` is reported too. With `transfer` (a model
@@ -71,8 +72,8 @@ public enum ClassifierTraining {
             return ["train_loss": Double(loss)]
         } evaluate: { epoch in
             // A run of many tiny epochs (a few labels per class) would spend most of its time
-            // scoring the test set: it is scored on at most about `maxTestEvaluations` evenly spaced
-            // epochs, and always after the last.
+            // scoring the test set: it is scored every `every`-th epoch (at most about
+            // 2 × `maxTestEvaluations` times), and always after the last.
             let every = Swift.max(1, training.epochs / maxTestEvaluations)
             guard epoch == training.epochs || epoch % every == 0 else { return [:] }
             var figures = ["test_accuracy": model.accuracy(test.inputs, labels: testLabels)]
