@@ -275,3 +275,23 @@ import Testing
         #expect(Swift.abs(value - withoutGradients { loss(Variable(x)).value.scalar }) < 1e-6)
     }
 }
+
+/// The learning-rate schedules' shapes, at their defining points.
+struct LearningRateScheduleTests {
+    @Test func oneCycleRisesToThePeakThenFallsToZero() {
+        let schedule = LearningRateSchedule.oneCycle
+        let total = 100
+        let rates = (0..<total).map { schedule.rate(base: 0.01, step: $0, totalSteps: total) }
+        #expect(abs(rates[0] - 0.01 / 40) < 1e-7)               // first step: 1/40 of the way up
+        #expect(abs(rates[39] - 0.01) < 1e-7)                   // the peak at 40 % of the steps
+        #expect(abs(rates[total - 1]) < 1e-7)                   // back at zero on the last step
+        #expect(zip(rates[..<39], rates[1...39]).allSatisfy { $0 < $1 })
+        #expect(zip(rates[39..<(total - 1)], rates[40...]).allSatisfy { $0 > $1 })
+    }
+
+    @Test func cosineAndAnnealedStartAtTheBaseRate() {
+        #expect(LearningRateSchedule.cosine.rate(base: 0.1, step: 0, totalSteps: 10) == 0.1)
+        #expect(abs(LearningRateSchedule.cosine.rate(base: 0.1, step: 5, totalSteps: 10) - 0.05) < 1e-7)
+        #expect(abs(LearningRateSchedule.annealed.rate(base: 1, step: 10, totalSteps: 10) - 1 / powf(11, 0.75)) < 1e-6)
+    }
+}
