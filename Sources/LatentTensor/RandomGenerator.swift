@@ -10,8 +10,16 @@ import Darwin
 /// every run and machine. Its whole state is four words (`state`), which checkpoints store so that
 /// a resumed run continues the exact sequence.
 public struct RandomGenerator: RandomNumberGenerator, Sendable, Codable, Equatable {
-    /// The generator's complete state.
-    public var state: [UInt64]
+    // The four words of state as stored properties, not an array: `next()` runs once per random
+    // number (per pixel of a Gibbs sample), and an array's bounds and uniqueness checks cost more
+    // than the generator itself.
+    @usableFromInline var s0: UInt64
+    @usableFromInline var s1: UInt64
+    @usableFromInline var s2: UInt64
+    @usableFromInline var s3: UInt64
+
+    /// The generator's complete state, four words.
+    public var state: [UInt64] { [s0, s1, s2, s3] }
 
     /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) {
@@ -23,25 +31,45 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        state = [splitMix(), splitMix(), splitMix(), splitMix()]
+        s0 = splitMix()
+        s1 = splitMix()
+        s2 = splitMix()
+        s3 = splitMix()
     }
 
     /// Restores a generator from a saved `state`; `nil` unless it has four words, not all zero.
     public init?(state: [UInt64]) {
         guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
-        self.state = state
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 
-    @inlinable
+    private enum CodingKeys: String, CodingKey { case state }
+
+    /// Decodes `{"state": [four words]}`, the format checkpoints and run files have always had.
+    public init(from decoder: any Decoder) throws {
+        let words = try decoder.container(keyedBy: CodingKeys.self).decode([UInt64].self, forKey: .state)
+        guard let generator = RandomGenerator(state: words) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "a random generator's state must be four words, not all zero"))
+        }
+        self = generator
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
+    }
+
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
-        let result = rotl(state[1] &* 5, 7) &* 9
-        let t = state[1] << 17
-        state[2] ^= state[0]
-        state[3] ^= state[1]
-        state[1] ^= state[2]
-        state[0] ^= state[3]
-        state[2] ^= t
-        state[3] = rotl(state[3], 45)
+        let result = rotl(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotl(s3, 45)
         return result
     }
 

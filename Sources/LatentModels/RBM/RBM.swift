@@ -119,8 +119,7 @@ public final class RBM: Module, SavedModel {
     /// σ applied to every element, in place.
     static func sigmoidInPlace(_ x: inout Tensor) {
         x.makeUnique()
-        let p = x.unsafeBaseAddress
-        for i in 0..<x.count { p[i] = stableSigmoid(p[i]) }
+        LatentTensor.sigmoidInPlace(x.unsafeBaseAddress, count: x.count)
     }
 
     /// `mean` plus independent N(0, 1) noise.
