@@ -95,12 +95,19 @@ public final class RBMStep {
     func gradients(v0: Tensor, h0: Tensor, vk: Tensor, hk: Tensor) -> Gradients {
         let n = v0.shape[0], visible = rbm.visibleCount, hidden = rbm.hiddenCount
         let scale = 1 / Float(n)
-        // G = (hₖᵀvₖ − h₀ᵀv₀) / n, by two GEMMs into one buffer.
-        let gW = Tensor(shape: [hidden, visible])
-        gemm(transA: true, m: hidden, n: visible, k: n, alpha: -scale, a: h0.unsafeBaseAddress, lda: hidden,
-             b: v0.unsafeBaseAddress, ldb: visible, beta: 0, c: gW.unsafeBaseAddress, ldc: visible)
-        gemm(transA: true, m: hidden, n: visible, k: n, alpha: scale, a: hk.unsafeBaseAddress, lda: hidden,
-             b: vk.unsafeBaseAddress, ldb: visible, beta: 1, c: gW.unsafeBaseAddress, ldc: visible)
+        // G = (hₖᵀvₖ − h₀ᵀv₀) / n = [hₖ; −h₀]ᵀ[vₖ; v₀] / n: one GEMM over 2n rows, which runs
+        // faster than two over n (one call, one thread hand-off, longer inner products).
+        let stackedHidden = Tensor(uninitializedShape: [2 * n, hidden])
+        let stackedVisible = Tensor(uninitializedShape: [2 * n, visible])
+        let sh = stackedHidden.unsafeBaseAddress, sv = stackedVisible.unsafeBaseAddress
+        sh.update(from: hk.unsafeBaseAddress, count: n * hidden)
+        let p0 = h0.unsafeBaseAddress
+        for i in 0..<(n * hidden) { sh[n * hidden + i] = -p0[i] }
+        sv.update(from: vk.unsafeBaseAddress, count: n * visible)
+        (sv + n * visible).update(from: v0.unsafeBaseAddress, count: n * visible)
+        let gW = Tensor(uninitializedShape: [hidden, visible])
+        gemm(transA: true, m: hidden, n: visible, k: 2 * n, alpha: scale, a: sh, lda: hidden,
+             b: sv, ldb: visible, beta: 0, c: gW.unsafeBaseAddress, ldc: visible)
         var gc = (hk.sum(axis: 0) - h0.sum(axis: 0)) * scale
         let gb = (vk.sum(axis: 0) - v0.sum(axis: 0)) * scale
         let pW = gW.unsafeBaseAddress, w = rbm.weight.value.unsafeBaseAddress
