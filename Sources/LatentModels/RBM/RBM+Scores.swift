@@ -32,41 +32,10 @@ extension RBM {
         let gaussian = config.visibleUnits == .gaussian, linear = config.hiddenUnits == .linear
         return (0..<n).map { r in
             let row = pv + r * width, xr = px + r * hidden
-            let visibleTerm = gaussian ? 0.5 * Self.squaredDistance(row, b, count: width) : -Self.dot(row, b, count: width)
-            let hiddenTerm = linear ? -0.5 * Self.dot(xr, xr, count: hidden) : -softplusSum(xr, count: hidden)
+            let visibleTerm = gaussian ? 0.5 * squaredDistanceSum(row, b, count: width) : -dotSum(row, b, count: width)
+            let hiddenTerm = linear ? -0.5 * dotSum(xr, xr, count: hidden) : -softplusSum(xr, count: hidden)
             return visibleTerm + hiddenTerm
         }
-    }
-
-    /// Σ aᵢbᵢ, in eight float lanes per block of 64 elements and in double across blocks.
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Double {
-        blockSum(count: n) { i in
-            SIMD8<Float>(UnsafeBufferPointer(start: a + i, count: 8)) * SIMD8<Float>(UnsafeBufferPointer(start: b + i, count: 8))
-        } scalar: { i in a[i] * b[i] }
-    }
-
-    /// Σ (aᵢ − bᵢ)², summed as `dot` sums.
-    static func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Double {
-        blockSum(count: n) { i in
-            let d = SIMD8<Float>(UnsafeBufferPointer(start: a + i, count: 8)) - SIMD8<Float>(UnsafeBufferPointer(start: b + i, count: 8))
-            return d * d
-        } scalar: { i in (a[i] - b[i]) * (a[i] - b[i]) }
-    }
-
-    /// Σ over `count` elements of eight-lane terms `lanes(i)` (i a multiple of 8) and, for the
-    /// last count % 8, of `scalar(i)`: float lanes within a block of 64, double across blocks.
-    @inline(__always)
-    private static func blockSum(count n: Int, lanes: (Int) -> SIMD8<Float>, scalar: (Int) -> Float) -> Double {
-        var total = 0.0, i = 0
-        let whole = n - n % 8
-        while i < whole {
-            var acc = SIMD8<Float>(repeating: 0)
-            let end = Swift.min(whole, i + 64)
-            while i < end { acc += lanes(i); i += 8 }
-            total += Double(acc.sum())
-        }
-        while i < n { total += Double(scalar(i)); i += 1 }
-        return total
     }
 
     /// Mean over rows of the squared error, summed over units, between `v` and its mean-field

@@ -112,24 +112,42 @@ public func sigmoidInPlace(_ x: UnsafeMutablePointer<Float>, count n: Int) {
     }
 }
 
-/// Σ log(1 + e^(xᵢ)) over `count` floats (softplus, as max(x, 0) + log(1 + e^(−|x|))), summed in
-/// eight float lanes per block of 64 elements and in double across blocks.
+/// Σ log(1 + e^(xᵢ)) over `count` floats (softplus, as max(x, 0) + log(1 + e^(−|x|))), summed as
+/// `laneBlockSum` sums.
 public func softplusSum(_ x: UnsafePointer<Float>, count n: Int) -> Double {
+    laneBlockSum(count: n) { i in
+        let v = SIMD8<Float>(UnsafeBufferPointer(start: x + i, count: 8))
+        return positivePart(v) + vectorLog1pUnit(vectorExp(negativeMagnitude(v)))
+    } scalar: { i in Swift.max(x[i], 0) + log1pf(expf(-Swift.abs(x[i]))) }
+}
+
+/// Σ aᵢbᵢ over `count` floats, summed as `laneBlockSum` sums.
+public func dotSum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Double {
+    laneBlockSum(count: n) { i in
+        SIMD8<Float>(UnsafeBufferPointer(start: a + i, count: 8)) * SIMD8<Float>(UnsafeBufferPointer(start: b + i, count: 8))
+    } scalar: { i in a[i] * b[i] }
+}
+
+/// Σ (aᵢ − bᵢ)² over `count` floats, summed as `laneBlockSum` sums.
+public func squaredDistanceSum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Double {
+    laneBlockSum(count: n) { i in
+        let d = SIMD8<Float>(UnsafeBufferPointer(start: a + i, count: 8)) - SIMD8<Float>(UnsafeBufferPointer(start: b + i, count: 8))
+        return d * d
+    } scalar: { i in (a[i] - b[i]) * (a[i] - b[i]) }
+}
+
+/// Σ over `count` elements of eight-lane terms `lanes(i)` (i a multiple of 8) and, for the last
+/// count % 8, of `scalar(i)`: float lanes within a block of 64 elements, double across blocks.
+@inline(__always)
+func laneBlockSum(count n: Int, lanes: (Int) -> SIMD8<Float>, scalar: (Int) -> Float) -> Double {
     var total = 0.0, i = 0
-    let zero = SIMD8<Float>(repeating: 0)
-    while i + 8 <= n {
-        var lanes = zero
-        let blockEnd = Swift.min(n - (n - i) % 8, i + 64)
-        while i < blockEnd {
-            let v = SIMD8<Float>(UnsafeBufferPointer(start: x + i, count: 8))
-            lanes += positivePart(v) + vectorLog1pUnit(vectorExp(negativeMagnitude(v)))
-            i += 8
-        }
-        total += Double(lanes.sum())
+    let whole = n - n % 8
+    while i < whole {
+        var acc = SIMD8<Float>(repeating: 0)
+        let end = Swift.min(whole, i + 64)
+        while i < end { acc += lanes(i); i += 8 }
+        total += Double(acc.sum())
     }
-    while i < n {
-        total += Double(Swift.max(x[i], 0) + log1pf(expf(-Swift.abs(x[i]))))
-        i += 1
-    }
+    while i < n { total += Double(scalar(i)); i += 1 }
     return total
 }
