@@ -1,5 +1,7 @@
 // Moving elements around: transpose, permute, slice, concatenate, gather and scatter rows.
 
+import CLatentBLAS
+
 extension Tensor {
     /// The transpose of a matrix.
     public func transposed() -> Tensor {
@@ -7,6 +9,16 @@ extension Tensor {
         let rows = shape[0], cols = shape[1]
         let out = Tensor(uninitializedShape: [cols, rows])
         let p = storage.pointer, po = out.storage.pointer
+        if rows > 0, cols > 0, rows < Int(Int32.max), cols < Int(Int32.max) {
+            // OpenBLAS's out-of-place transpose: about 4× the blocked loop below (0.16 against
+            // 0.6 ns per element for 256 × 784, one thread). Threads take bands of rows, which
+            // become bands of columns of the result.
+            parallelFor(rows, minChunk: Swift.max(1, 65_536 / cols)) { band in
+                cblas_somatcopy(CblasRowMajor, CblasTrans, Int32(band.count), Int32(cols), 1, p + band.lowerBound * cols, Int32(cols),
+                                po + band.lowerBound, Int32(rows))
+            }
+            return out
+        }
         // Blocked so both sides stay in cache.
         let b = 32
         for i0 in stride(from: 0, to: rows, by: b) {
