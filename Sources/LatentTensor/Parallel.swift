@@ -1,4 +1,5 @@
 import CLatentBLAS
+import CLatentDNNL
 import Dispatch
 import Synchronization
 #if canImport(Glibc)
@@ -63,14 +64,36 @@ public func parallelFor(_ count: Int, minChunk: Int = 32_768, _ body: (Range<Int
         if count > 0 { body(0..<count) }
         return
     }
+    runChunks(count: count, chunks: chunks, body)
+}
+
+/// Runs the `chunks` chunks of `0..<count` on an OpenMP team: the threads oneDNN's GEMM uses,
+/// which spin for a while after each region, so a kernel that follows a GEMM starts in about a
+/// microsecond instead of waking a second pool of threads (Dispatch's) that then competes with
+/// the spinning ones for the cores. Inside another team (nested) the team has one thread, which
+/// runs every chunk.
+@usableFromInline
+func runChunks(count: Int, chunks: Int, _ body: (Range<Int>) -> Void) {
     withoutActuallyEscaping(body) { body in
-        let shared = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = count * c / chunks
-            let hi = count * (c + 1) / chunks
-            if lo < hi { shared.value(lo..<hi) }
+        var region = ParallelRegion(count: count, chunks: chunks, body: body)
+        withUnsafeMutablePointer(to: &region) { pointer in
+            GOMP_parallel({ raw in
+                guard let region = raw?.assumingMemoryBound(to: ParallelRegion.self).pointee else { return }
+                let team = Swift.max(1, Int(omp_get_num_threads())), me = Int(omp_get_thread_num())
+                for c in stride(from: me, to: region.chunks, by: team) {
+                    let lo = region.count * c / region.chunks, hi = region.count * (c + 1) / region.chunks
+                    if lo < hi { region.body(lo..<hi) }
+                }
+            }, pointer, UInt32(chunks), 0)
         }
     }
+}
+
+/// What the threads of a `runChunks` team read.
+struct ParallelRegion {
+    let count: Int
+    let chunks: Int
+    let body: (Range<Int>) -> Void
 }
 
 /// Carries a value into `concurrentPerform`'s closure. Only for kernels whose chunks write
