@@ -112,6 +112,24 @@ public func sigmoidInPlace(_ x: UnsafeMutablePointer<Float>, count n: Int) {
     }
 }
 
+/// σ(xᵢ) in place over `count` floats, returning Σ log(1 + e^(xᵢ)) of the inputs (summed as
+/// `laneBlockSum` sums): both from one u = e^(−|x|) per element. An RBM's free energy needs the
+/// softplus of the same hidden inputs whose sigmoid gives the hidden probabilities.
+public func sigmoidInPlaceSummingSoftplus(_ x: UnsafeMutablePointer<Float>, count n: Int) -> Double {
+    let zero = SIMD8<Float>(repeating: 0), one = SIMD8<Float>(repeating: 1)
+    return laneBlockSum(count: n) { i in
+        let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        let u = vectorExp(negativeMagnitude(v))
+        let s = one.replacing(with: u, where: v .< zero) / (one + u)
+        UnsafeMutableRawPointer(x + i).storeBytes(of: s, as: SIMD8<Float>.self)
+        return positivePart(v) + vectorLog1pUnit(u)
+    } scalar: { i in
+        let v = x[i], u = expf(-Swift.abs(v))
+        x[i] = (v >= 0 ? 1 : u) / (1 + u)
+        return Swift.max(v, 0) + log1pf(u)
+    }
+}
+
 /// Σ log(1 + e^(xᵢ)) over `count` floats (softplus, as max(x, 0) + log(1 + e^(−|x|))), summed as
 /// `laneBlockSum` sums.
 public func softplusSum(_ x: UnsafePointer<Float>, count n: Int) -> Double {
