@@ -15,9 +15,11 @@ public final class MomentumUpdate: Optimizer {
         velocity.makeUnique()
         parameter.value.makeUnique()
         let pv = velocity.unsafeBaseAddress, pp = parameter.value.unsafeBaseAddress, pg = gradient.unsafeBaseAddress
-        for i in 0..<gradient.count {
-            pv[i] = mu * pv[i] - lr * pg[i]
-            pp[i] += pv[i]
+        parallelFor(gradient.count) { range in
+            for i in range {
+                pv[i] = mu * pv[i] - lr * pg[i]
+                pp[i] += pv[i]
+            }
         }
         setSlot("velocity", key: key, velocity)
     }

@@ -27,15 +27,30 @@ extension RBM {
 
     /// F(v) of each row of `v`, given its hidden input Wv + c.
     func freeEnergy(_ v: Tensor, hiddenInput x: Tensor) -> [Double] {
-        let n = v.shape[0], width = config.visible, hidden = config.hidden
-        let pv = v.unsafeBaseAddress, px = x.unsafeBaseAddress, b = visibleBias.value.unsafeBaseAddress
-        let gaussian = config.visibleUnits == .gaussian, linear = config.hiddenUnits == .linear
-        return (0..<n).map { r in
-            let row = pv + r * width, xr = px + r * hidden
-            let visibleTerm = gaussian ? 0.5 * squaredDistanceSum(row, b, count: width) : -dotSum(row, b, count: width)
-            let hiddenTerm = linear ? -0.5 * dotSum(xr, xr, count: hidden) : -softplusSum(xr, count: hidden)
-            return visibleTerm + hiddenTerm
+        (0..<v.shape[0]).map { r in
+            visibleEnergy(v.unsafeBaseAddress + r * config.visible, rows: 1)
+                + hiddenEnergy(x.unsafeBaseAddress + r * config.hidden, rows: 1)
         }
+    }
+
+    /// The visible part of F summed over `rows` rows of visible states: −bᵀv for Bernoulli
+    /// units, ½‖v − b‖² for Gaussian ones.
+    func visibleEnergy(_ v: UnsafePointer<Float>, rows: Int) -> Double {
+        let width = config.visible, b = visibleBias.value.unsafeBaseAddress
+        var total = 0.0
+        for r in 0..<rows {
+            let row = v + r * width
+            total += config.visibleUnits == .gaussian ? 0.5 * squaredDistanceSum(row, b, count: width)
+                                                      : -dotSum(row, b, count: width)
+        }
+        return total
+    }
+
+    /// The hidden part of F summed over `rows` rows of hidden inputs x: −Σ softplus(x) for
+    /// Bernoulli units, −½‖x‖² for linear ones.
+    func hiddenEnergy(_ x: UnsafePointer<Float>, rows: Int) -> Double {
+        let count = rows * config.hidden
+        return config.hiddenUnits == .linear ? -0.5 * dotSum(x, x, count: count) : -softplusSum(x, count: count)
     }
 
     /// Mean over rows of the squared error, summed over units, between `v` and its mean-field

@@ -28,6 +28,9 @@ public final class PersistentChains: TrainingStateComponent {
 /// is the approximate log-likelihood gradient; weight decay and the sparsity term are added, and
 /// `MomentumUpdate` applies it. With CD the last visible state is left as probabilities (less
 /// noise, Hinton's guide); persistent chains sample it, as they must stay a Markov chain.
+///
+/// The products go through `RBMProducts`: on 0/1 states (binarised data, Bernoulli samples) they
+/// are sums of selected weight rows rather than GEMMs, the same update up to rounding.
 public final class RBMStep {
     public let rbm: RBM
     public let config: RBMTrainingConfig
@@ -61,53 +64,47 @@ public final class RBMStep {
         let v0 = step.batch.inputs
         let n = v0.shape[0]
         optimizer.momentum = config.momentum(epoch: step.epoch)
-        let x0 = rbm.hiddenInput(v0)
-        let h0 = mean(hiddenInput: x0)
-        var h = chains.map { $0.hidden.rows(0..<n) } ?? rbm.sampleHidden(mean: h0, using: &sampling.generator)
-        var vk = v0, xk = x0, hk = h0
+        let products = RBMProducts(rbm)
+        let pattern0 = RBMProducts.sparsePattern(v0)
+        let x0 = products.hiddenInput(v0, pattern: pattern0)
+        let (h0, hiddenEnergy0) = products.hiddenMean(hiddenInput: x0)
+        var (h, hPattern): (Tensor, BinaryRows?)
+        if let chains {
+            h = chains.hidden.rows(0..<n)
+            hPattern = BinaryRows(h.unsafeBaseAddress, rows: n, columns: rbm.hiddenCount)
+        } else {
+            (h, hPattern) = products.sampleHidden(mean: h0, using: &sampling.generator)
+        }
+        var vk = v0, hk = h0, patternK = pattern0, hiddenEnergyK = hiddenEnergy0
         var report = StepReport()
         for s in 0..<config.gibbsSteps {
             let last = s == config.gibbsSteps - 1
-            let visibleMean = rbm.visibleMean(h)
+            let visibleMean = products.visibleMean(h, pattern: hPattern)
             if s == 0 && chains == nil { report.add("reconstruction_error", RBM.squaredErrorPerRow(visibleMean, v0)) }
-            vk = last && chains == nil ? visibleMean : rbm.sampleVisible(mean: visibleMean, using: &sampling.generator)
-            xk = rbm.hiddenInput(vk)
-            hk = mean(hiddenInput: xk)
-            if !last || chains != nil { h = rbm.sampleHidden(mean: hk, using: &sampling.generator) }
+            if last && chains == nil {
+                (vk, patternK) = (visibleMean, nil)
+            } else {
+                (vk, patternK) = products.sampleVisible(mean: visibleMean, using: &sampling.generator)
+            }
+            (hk, hiddenEnergyK) = products.hiddenMean(hiddenInput: products.hiddenInput(vk, pattern: patternK))
+            if !last || chains != nil { (h, hPattern) = products.sampleHidden(mean: hk, using: &sampling.generator) }
         }
         if let chains { Self.storeRows(h, into: &chains.hidden) }
-        let gap = rbm.freeEnergy(v0, hiddenInput: x0).reduce(0, +) / Double(n)
-            - rbm.freeEnergy(vk, hiddenInput: xk).reduce(0, +) / Double(n)
-        report.figures.insert(("free_energy_gap", gap), at: 0)
-        optimizer.update(gradients(v0: v0, h0: h0, vk: vk, hk: hk))
+        let energy0 = rbm.visibleEnergy(v0.unsafeBaseAddress, rows: n) + hiddenEnergy0
+        let energyK = rbm.visibleEnergy(vk.unsafeBaseAddress, rows: n) + hiddenEnergyK
+        report.figures.insert(("free_energy_gap", (energy0 - energyK) / Double(n)), at: 0)
+        let gW = products.weightStatistics(v0: v0, h0: h0, vk: vk, hk: hk, scale: 1 / Float(n),
+                                           patterns: (pattern0, patternK))
+        optimizer.update(gradients(v0: v0, h0: h0, vk: vk, hk: hk, weightStatistics: gW))
         return report
     }
 
-    /// Hidden means from hidden inputs.
-    private func mean(hiddenInput x: Tensor) -> Tensor {
-        var m = x
-        if rbm.config.hiddenUnits == .bernoulli { RBM.sigmoidInPlace(&m) }
-        return m
-    }
-
     /// The descent direction of every parameter: (negative − positive statistics) / n, plus
-    /// weight decay on W and the sparsity term on W and c.
-    func gradients(v0: Tensor, h0: Tensor, vk: Tensor, hk: Tensor) -> Gradients {
+    /// weight decay on W and the sparsity term on W and c. `gW` holds W's statistics
+    /// (`RBMProducts.weightStatistics`) and becomes its gradient.
+    func gradients(v0: Tensor, h0: Tensor, vk: Tensor, hk: Tensor, weightStatistics gW: Tensor) -> Gradients {
         let n = v0.shape[0], visible = rbm.visibleCount, hidden = rbm.hiddenCount
         let scale = 1 / Float(n)
-        // G = (hₖᵀvₖ − h₀ᵀv₀) / n = [hₖ; −h₀]ᵀ[vₖ; v₀] / n: one GEMM over 2n rows, which runs
-        // faster than two over n (one call, one thread hand-off, longer inner products).
-        let stackedHidden = Tensor(uninitializedShape: [2 * n, hidden])
-        let stackedVisible = Tensor(uninitializedShape: [2 * n, visible])
-        let sh = stackedHidden.unsafeBaseAddress, sv = stackedVisible.unsafeBaseAddress
-        sh.update(from: hk.unsafeBaseAddress, count: n * hidden)
-        let p0 = h0.unsafeBaseAddress
-        for i in 0..<(n * hidden) { sh[n * hidden + i] = -p0[i] }
-        sv.update(from: vk.unsafeBaseAddress, count: n * visible)
-        (sv + n * visible).update(from: v0.unsafeBaseAddress, count: n * visible)
-        let gW = Tensor(uninitializedShape: [hidden, visible])
-        gemm(transA: true, m: hidden, n: visible, k: 2 * n, alpha: scale, a: sh, lda: hidden,
-             b: sv, ldb: visible, beta: 0, c: gW.unsafeBaseAddress, ldc: visible)
         var gc = (hk.sum(axis: 0) - h0.sum(axis: 0)) * scale
         let gb = (vk.sum(axis: 0) - v0.sum(axis: 0)) * scale
         let pW = gW.unsafeBaseAddress, w = rbm.weight.value.unsafeBaseAddress
