@@ -64,15 +64,15 @@ import Testing
         }
     }
 
-    @Test func samplesFollowTheProbabilitiesAndTheirPatternIsTheirOnes() {
+    @Test func samplesFollowTheProbabilitiesAndTheirPatternIsTheirOnes() throws {
         // 300 rows of 11 columns (partial lane blocks): column j has probability j/10.
         let rows = 300, columns = 11
         let probabilities = (0..<(rows * columns)).map { Float($0 % columns) / 10 }
         let out = Tensor(shape: [rows, columns])
         var rng = RandomGenerator(seed: 4)
-        let pattern = probabilities.withUnsafeBufferPointer {
+        let pattern = try #require(probabilities.withUnsafeBufferPointer {
             BinaryRows.sample(probabilities: $0.baseAddress!, rows: rows, columns: columns, using: &rng, into: out.unsafeBaseAddress)
-        }
+        })
         let sample = out.scalars
         #expect(sample.allSatisfy { $0 == 0 || $0 == 1 })
         let scanned = sample.withUnsafeBufferPointer { BinaryRows($0.baseAddress!, rows: rows, columns: columns) }
@@ -92,6 +92,7 @@ import Testing
             BinaryRows.sample(probabilities: $0.baseAddress!, rows: rows, columns: columns, using: &again, into: second.unsafeBaseAddress)
         }
         #expect(second.scalars == sample)
+        #expect(!BinaryRows.canIndex(rows: 1 << 20, columns: 1 << 12) && !BinaryRows.canIndex(rows: -1, columns: 3))
     }
 
     @Test func laneUniformsAreInTheUnitIntervalAndSpreadEvenly() {

@@ -87,10 +87,13 @@ struct RBMProducts {
         return Self.bernoulli(mean, using: &rng)
     }
 
+    /// Bernoulli draws with their ones; too large a matrix for `BinaryRows` is drawn without.
     static func bernoulli(_ mean: Tensor, using rng: inout RandomGenerator) -> (Tensor, BinaryRows?) {
         let out = Tensor(uninitializedShape: mean.shape)
-        let pattern = BinaryRows.sample(probabilities: mean.unsafeBaseAddress, rows: mean.shape[0], columns: mean.shape[1],
-                                        using: &rng, into: out.unsafeBaseAddress)
+        guard let pattern = BinaryRows.sample(probabilities: mean.unsafeBaseAddress, rows: mean.shape[0], columns: mean.shape[1],
+                                              using: &rng, into: out.unsafeBaseAddress) else {
+            return (mean.bernoulliSample(using: &rng), nil)
+        }
         return (out, pattern)
     }
 

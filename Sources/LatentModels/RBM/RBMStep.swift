@@ -66,8 +66,7 @@ public final class RBMStep {
         optimizer.momentum = config.momentum(epoch: step.epoch)
         let products = RBMProducts(rbm)
         let pattern0 = RBMProducts.sparsePattern(v0)
-        let x0 = products.hiddenInput(v0, pattern: pattern0)
-        let (h0, hiddenEnergy0) = products.hiddenMean(hiddenInput: x0)
+        let (h0, hiddenEnergy0) = products.hiddenMean(hiddenInput: products.hiddenInput(v0, pattern: pattern0))
         var (h, hPattern): (Tensor, BinaryRows?)
         if let chains {
             h = chains.hidden.rows(0..<n)

@@ -15,15 +15,14 @@ public struct BinaryRows: Sendable {
     /// The ones of the row-major `rows × columns` matrix at `p`, or nil when an entry is neither
     /// 0 nor 1 (NaN included) or the matrix is too large to index with 32-bit integers.
     public init?(_ p: UnsafePointer<Float>, rows: Int, columns: Int) {
-        guard rows >= 0, columns >= 0, rows.multipliedReportingOverflow(by: columns).partialValue < Int(Int32.max),
-              !rows.multipliedReportingOverflow(by: columns).overflow else { return nil }
+        guard Self.canIndex(rows: rows, columns: columns) else { return nil }
         self.rows = rows
         self.columns = columns
         var offsets = [Int32](repeating: 0, count: rows + 1)
         var binary = true
-        // Written straight into a buffer that can hold every entry, eight entries at a time: a
-        // lane mask of the ones becomes a byte whose set bits are walked.
-        let lanes = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
+        // Written straight into a buffer that can hold every entry, eight entries at a time: the
+        // lane mask of the ones becomes a byte (`append`).
+        let bit = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
         let one = SIMD8<Float>(repeating: 1), zero = SIMD8<Float>(repeating: 0)
         let indices = [Int32](unsafeUninitializedCapacity: rows * columns + 8) { buffer, written in
             var n = 0
@@ -34,7 +33,7 @@ public struct BinaryRows: Sendable {
                     let v = UnsafeRawPointer(row + i).loadUnaligned(as: SIMD8<Float>.self)
                     let ones = v .== one
                     guard all(ones .| (v .== zero)) else { binary = false; break outer }
-                    let bits = UInt32(bitPattern: (unsafeBitCast(ones, to: SIMD8<Int32>.self) & lanes).wrappedSum())
+                    let bits = UInt32(bitPattern: (unsafeBitCast(ones, to: SIMD8<Int32>.self) & bit).wrappedSum())
                     Self.append(lanesOf: bits, base: i, to: buffer, at: &n)
                     i += 8
                 }
@@ -52,11 +51,19 @@ public struct BinaryRows: Sendable {
         self.indices = indices
     }
 
+    /// Whether a `rows × columns` matrix can be described: its entries are counted in 32 bits.
+    public static func canIndex(rows: Int, columns: Int) -> Bool {
+        let (size, overflow) = rows.multipliedReportingOverflow(by: columns)
+        return rows >= 0 && columns >= 0 && !overflow && size < Int(Int32.max) - 8
+    }
+
     /// Draws out[i] = 1 with probability p[i] (else 0) for the row-major `rows × columns`
     /// probabilities at `p`, and returns the ones: Bernoulli sampling and the sparse pattern of
-    /// the sample in one pass, with uniforms from a `LaneRandom` seeded from `rng`.
+    /// the sample in one pass, with uniforms from a `LaneRandom` seeded from `rng`. Nil, with
+    /// nothing drawn, when `canIndex(rows:columns:)` is false.
     public static func sample(probabilities p: UnsafePointer<Float>, rows: Int, columns: Int,
-                              using rng: inout RandomGenerator, into out: UnsafeMutablePointer<Float>) -> BinaryRows {
+                              using rng: inout RandomGenerator, into out: UnsafeMutablePointer<Float>) -> BinaryRows? {
+        guard canIndex(rows: rows, columns: columns) else { return nil }
         let seeded = LaneRandom(seededFrom: &rng)
         var offsets = [Int32](repeating: 0, count: rows + 1)
         let bit = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
@@ -141,9 +148,9 @@ public struct BinaryRows: Sendable {
         return BinaryRows(rows: columns, columns: rows, offsets: offsets, indices: out)
     }
 
-    /// Stacks `self` above `below` (both with the same number of columns).
+    /// Stacks `self` above `below`; nil when their columns differ or the stack is too large.
     public func stacked(above below: BinaryRows) -> BinaryRows? {
-        guard columns == below.columns else { return nil }
+        guard columns == below.columns, Self.canIndex(rows: rows + below.rows, columns: columns) else { return nil }
         let shift = Int32(indices.count)
         return BinaryRows(rows: rows + below.rows, columns: columns,
                           offsets: offsets + below.offsets.dropFirst().map { $0 + shift },
