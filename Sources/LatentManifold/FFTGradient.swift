@@ -1,6 +1,7 @@
 import CLatentFFTW
 import Foundation
 import LatentTensor
+import Synchronization
 
 /// FFT-accelerated interpolation t-SNE (Linderman et al. 2019, "FIt-SNE"), for 2-d embeddings.
 ///
@@ -45,9 +46,17 @@ public final class FFTGradient: GradientBackend {
 
     deinit { release() }
 
+    /// Serialises FFTW's planner: only `fftwf_execute` is thread-safe, and two embeddings planned
+    /// at once (parallel tests, or a server embedding for two clients) corrupted its state: a
+    /// planning call returned no plan.
+    private static let planner = Mutex<Void>(())
+
     private func release() {
-        if let forward { fftwf_destroy_plan(forward) }
-        if let backward { fftwf_destroy_plan(backward) }
+        let plans = UncheckedBox((forward, backward))
+        Self.planner.withLock { _ in
+            if let forward = plans.value.0 { fftwf_destroy_plan(forward) }
+            if let backward = plans.value.1 { fftwf_destroy_plan(backward) }
+        }
         for b in realBuffers { fftwf_free(b) }
         for b in complexBuffers { fftwf_free(b) }
         forward = nil
@@ -76,8 +85,13 @@ public final class FFTGradient: GradientBackend {
         // Real: 3 charge grids (reused for the 4 potentials) and 2 kernels. Complex: 3 charges, 2 kernels, 4 products.
         realBuffers = (0..<5).map { _ in fftwf_alloc_real(realCount)! }
         complexBuffers = (0..<9).map { _ in fftwf_alloc_complex(complexCount)! }
-        forward = fftwf_plan_dft_r2c_2d(Int32(side), Int32(side), realBuffers[0], complexBuffers[0], UInt32(FFTW_ESTIMATE))
-        backward = fftwf_plan_dft_c2r_2d(Int32(side), Int32(side), complexBuffers[5], realBuffers[0], UInt32(FFTW_ESTIMATE))
+        let buffers = UncheckedBox((realBuffers, complexBuffers))
+        let plans = Self.planner.withLock { _ in
+            let (reals, complexes) = buffers.value
+            return UncheckedBox((fftwf_plan_dft_r2c_2d(Int32(side), Int32(side), reals[0], complexes[0], UInt32(FFTW_ESTIMATE)),
+                                 fftwf_plan_dft_c2r_2d(Int32(side), Int32(side), complexes[5], reals[0], UInt32(FFTW_ESTIMATE))))
+        }
+        (forward, backward) = plans.value
     }
 
     public func evaluate(_ y: UnsafePointer<Float>, count n: Int, dimension dim: Int, affinities: Affinities,
