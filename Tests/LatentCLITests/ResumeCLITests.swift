@@ -14,6 +14,17 @@ import Testing
             epochs: 3, in: dir)
     }
 
+    @Test func rbmResumeAfterKillIsBitIdentical() throws {
+        let dir = try temporaryDirectory("rbm-resume")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // PCD on binarised images: the persistent chains, the sampling stream (whose draws seed
+        // the lane generators of the sparse path) and the momentum must all resume.
+        try CLI.expectResumeAfterKillIsBitIdentical(
+            model: ["rbm", "--hidden", "64", "--persistent", "--binarize"],
+            common: ["--train-limit", "3000", "--test-limit", "100", "--epochs", "3", "--batch-size", "32", "--seed", "5", "--quiet"],
+            epochs: 3, in: dir)
+    }
+
     @Test func ganResumeAfterKillIsBitIdentical() throws {
         let dir = try temporaryDirectory("gan-resume")
         defer { try? FileManager.default.removeItem(at: dir) }
