@@ -107,9 +107,10 @@ struct RBMProducts {
         let stackedHidden = Tensor(uninitializedShape: [2 * n, hidden])
         let sh = stackedHidden.unsafeBaseAddress
         sh.update(from: hk.unsafeBaseAddress, count: n * hidden)
-        let p0 = h0.unsafeBaseAddress
-        for i in 0..<(n * hidden) { sh[n * hidden + i] = -p0[i] }
-        if let pk = Self.worthwhile(patterns.vk), let p0 = Self.worthwhile(patterns.v0), let stacked = pk.stacked(above: p0) {
+        let positive = h0.unsafeBaseAddress
+        for i in 0..<(n * hidden) { sh[n * hidden + i] = -positive[i] }
+        if let onesK = Self.worthwhile(patterns.vk), let ones0 = Self.worthwhile(patterns.v0),
+           let stacked = onesK.stacked(above: ones0) {
             let transposed = Tensor(uninitializedShape: [visible, hidden])
             stacked.transposed().multiply(sh, ldb: hidden, width: hidden, alpha: scale,
                                           into: transposed.unsafeBaseAddress, ldc: hidden)

@@ -47,6 +47,17 @@ func positivePart(_ x: SIMD8<Float>) -> SIMD8<Float> {
     x.replacing(with: SIMD8<Float>(repeating: 0), where: x .< SIMD8<Float>(repeating: 0))
 }
 
+/// σ(x) on eight lanes from u = e^(−|x|): 1/(1 + u) for x ≥ 0, u/(1 + u) below (no overflow).
+@inlinable @inline(__always)
+func sigmoid(_ x: SIMD8<Float>, fromUnit u: SIMD8<Float>) -> SIMD8<Float> {
+    let one = SIMD8<Float>(repeating: 1)
+    return one.replacing(with: u, where: x .< SIMD8<Float>(repeating: 0)) / (one + u)
+}
+
+/// σ(x) from u = e^(−|x|), one element.
+@inlinable @inline(__always)
+func sigmoid(_ x: Float, fromUnit u: Float) -> Float { (x >= 0 ? 1 : u) / (1 + u) }
+
 /// log(1 + u) on eight lanes for u ∈ [0, 1] (as e^(−|z|) is), relative error below 1e-7: with
 /// s = u / (2 + u) ∈ [0, 1/3], log(1 + u) = 2·atanh(s) = 2(s + s³/3 + s⁵/5 + …), summed to s¹⁵.
 @inlinable @inline(__always)
@@ -72,14 +83,12 @@ func binaryCrossEntropyTerms(logits z: UnsafePointer<Float>, targets t: UnsafePo
                              terms: UnsafeMutablePointer<Float>, sigmoid: UnsafeMutablePointer<Float>) {
     parallelFor(n, minChunk: 16_384) { range in
         var i = range.lowerBound
-        let zero = SIMD8<Float>(repeating: 0), one = SIMD8<Float>(repeating: 1)
         while i + 8 <= range.upperBound {
             let zv = SIMD8<Float>(UnsafeBufferPointer(start: z + i, count: 8))
             let tv = SIMD8<Float>(UnsafeBufferPointer(start: t + i, count: 8))
             let u = vectorExp(negativeMagnitude(zv))   // e^(−|z|)
             let term = positivePart(zv) - zv * tv + vectorLog1pUnit(u)
-            let positive = zv .>= zero
-            let s = (one).replacing(with: u, where: .!positive) / (one + u)
+            let s = LatentTensor.sigmoid(zv, fromUnit: u)
             UnsafeMutableRawPointer(terms + i).storeBytes(of: term, as: SIMD8<Float>.self)
             UnsafeMutableRawPointer(sigmoid + i).storeBytes(of: s, as: SIMD8<Float>.self)
             i += 8
@@ -87,7 +96,7 @@ func binaryCrossEntropyTerms(logits z: UnsafePointer<Float>, targets t: UnsafePo
         while i < range.upperBound {
             let u = expf(-Swift.abs(z[i]))
             terms[i] = Swift.max(z[i], 0) - z[i] * t[i] + log1pf(u)
-            sigmoid[i] = (z[i] >= 0 ? 1 : u) / (1 + u)
+            sigmoid[i] = LatentTensor.sigmoid(z[i], fromUnit: u)
             i += 1
         }
     }
@@ -97,17 +106,16 @@ func binaryCrossEntropyTerms(logits z: UnsafePointer<Float>, targets t: UnsafePo
 /// u = e^(−|x|) per element (relative error below 3e-7; no overflow at any input).
 public func sigmoidInPlace(_ x: UnsafeMutablePointer<Float>, count n: Int) {
     var i = 0
-    let zero = SIMD8<Float>(repeating: 0), one = SIMD8<Float>(repeating: 1)
     while i + 8 <= n {
         let v = SIMD8<Float>(UnsafeBufferPointer(start: x + i, count: 8))
         let u = vectorExp(negativeMagnitude(v))
-        let s = one.replacing(with: u, where: v .< zero) / (one + u)
+        let s = sigmoid(v, fromUnit: u)
         UnsafeMutableRawPointer(x + i).storeBytes(of: s, as: SIMD8<Float>.self)
         i += 8
     }
     while i < n {
         let u = expf(-Swift.abs(x[i]))
-        x[i] = (x[i] >= 0 ? 1 : u) / (1 + u)
+        x[i] = sigmoid(x[i], fromUnit: u)
         i += 1
     }
 }
@@ -116,16 +124,15 @@ public func sigmoidInPlace(_ x: UnsafeMutablePointer<Float>, count n: Int) {
 /// `laneBlockSum` sums): both from one u = e^(−|x|) per element. An RBM's free energy needs the
 /// softplus of the same hidden inputs whose sigmoid gives the hidden probabilities.
 public func sigmoidInPlaceSummingSoftplus(_ x: UnsafeMutablePointer<Float>, count n: Int) -> Double {
-    let zero = SIMD8<Float>(repeating: 0), one = SIMD8<Float>(repeating: 1)
-    return laneBlockSum(count: n) { i in
+    laneBlockSum(count: n) { i in
         let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
         let u = vectorExp(negativeMagnitude(v))
-        let s = one.replacing(with: u, where: v .< zero) / (one + u)
+        let s = sigmoid(v, fromUnit: u)
         UnsafeMutableRawPointer(x + i).storeBytes(of: s, as: SIMD8<Float>.self)
         return positivePart(v) + vectorLog1pUnit(u)
     } scalar: { i in
         let v = x[i], u = expf(-Swift.abs(v))
-        x[i] = (v >= 0 ? 1 : u) / (1 + u)
+        x[i] = sigmoid(v, fromUnit: u)
         return Swift.max(v, 0) + log1pf(u)
     }
 }
