@@ -34,11 +34,9 @@ public enum Threads {
 
     /// Whether `parallelFor` runs on Dispatch's pool instead of OpenMP teams: set by
     /// `LATENT_PARALLEL=dispatch` in the environment, for machines shared with other busy
-    /// processes (see `runChunks`).
-    public static let dispatchPool: Bool = {
-        guard let value = getenv("LATENT_PARALLEL") else { return false }
-        return String(cString: value) == "dispatch"
-    }()
+    /// processes (see `runChunks`). `BLASEnvironment.prepare` refuses values other than
+    /// `dispatch` and `openmp`.
+    public static let dispatchPool: Bool = getenv("LATENT_PARALLEL").map { String(cString: $0) } == "dispatch"
 
     private static let blasInsideWorkers = Atomic<Bool>(false)
 
@@ -107,10 +105,15 @@ func runChunksOnDispatch(count: Int, chunks: Int, _ body: (Range<Int>) -> Void) 
     withoutActuallyEscaping(body) { body in
         let shared = UncheckedSendable(body)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = count * c / chunks, hi = count * (c + 1) / chunks
-            if lo < hi { shared.value(lo..<hi) }
+            let range = chunk(c, of: chunks, count: count)
+            if !range.isEmpty { shared.value(range) }
         }
     }
+}
+
+/// Chunk `c` of `chunks` contiguous chunks of `0..<count`: the boundaries both pools use.
+func chunk(_ c: Int, of chunks: Int, count: Int) -> Range<Int> {
+    (count * c / chunks)..<(count * (c + 1) / chunks)
 }
 
 /// The chunks of one `runChunks` call. Each thread of the team claims the next chunk until none
@@ -132,8 +135,8 @@ final class ParallelRegion: @unchecked Sendable {
         while true {
             let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
             guard c < chunks else { return }
-            let lo = count * c / chunks, hi = count * (c + 1) / chunks
-            if lo < hi { body(lo..<hi) }
+            let range = chunk(c, of: chunks, count: count)
+            if !range.isEmpty { body(range) }
         }
     }
 }
