@@ -33,6 +33,11 @@ public enum BLASEnvironment {
                 exit(64)
             }
         }
+        if let raw = getenv("LATENT_PARALLEL").map({ String(cString: $0) }), !["dispatch", "openmp"].contains(raw) {
+            let message = "Error: LATENT_PARALLEL=\(raw.prefix(40)): the values are dispatch and openmp\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            exit(64)
+        }
         var changed = false
         for (name, value) in defaults where getenv(name) == nil {
             setenv(name, value, 1)

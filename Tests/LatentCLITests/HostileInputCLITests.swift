@@ -129,8 +129,8 @@ extension HostileInputCLITests {
         for (arguments, flag) in cases {
             try Self.expectRefused(arguments, naming: [flag], in: dir)
         }
-        // The environment: libgomp and OpenBLAS read their thread counts from it.
-        for (name, value) in [("OMP_NUM_THREADS", "100000"), ("OPENBLAS_NUM_THREADS", "0")] {
+        // The environment: libgomp and OpenBLAS read their thread counts from it, Latent its pool.
+        for (name, value) in [("OMP_NUM_THREADS", "100000"), ("OPENBLAS_NUM_THREADS", "0"), ("LATENT_PARALLEL", "gcd")] {
             let r = try CLI.run(["train", "classifier", "--epochs", "1", "--out", dir.path + "/out"], environment: [name: value])
             #expect(r.status != 0 && r.stderr.hasPrefix("Error: \(name)=") && r.stderr.split(separator: "\n").count == 1,
                     "\(name)=\(value): \(r.stderr)")
