@@ -14,17 +14,26 @@ struct ConvLayersCommand: ParsableCommand {
     @OptionGroup var threads: ThreadsOption
     @Option(help: "Timed repeats (after two warm-up runs).") var repeats = 20
     @Option(help: "Batch size.") var batch = 128
+    @Option(help: "automatic, im2col or onednn: the convolution route to time.") var algorithm = "automatic"
 
     func validate() throws {
         try require(repeats, atLeast: 1, "--repeats")
         try require(batch, atLeast: 1, "--batch")
+        if convolutionAlgorithm == nil {
+            throw ValidationError("--algorithm: unknown route '\(algorithm)' (automatic, im2col, onednn)")
+        }
     }
 
     func run() throws { try runConvLayerBenchmark(self) }
+
+    var convolutionAlgorithm: ConvolutionAlgorithm? {
+        ["automatic": .automatic, "im2col": .im2col, "onednn": .oneDNN][algorithm]
+    }
 }
 
 func runConvLayerBenchmark(_ settings: ConvLayersCommand) throws {
     let (threads, repeats, batch) = (settings.threads.threads, settings.repeats, settings.batch)
+    let algorithm = settings.convolutionAlgorithm ?? .automatic
     Threads.set(threads)
     var rng = RandomGenerator(seed: 1)
     // (name, transposed, Cin, Cout, input extent)
@@ -32,15 +41,15 @@ func runConvLayerBenchmark(_ settings: ConvLayersCommand) throws {
         ("D conv 1→64 28²", false, 1, 64, 28), ("D conv 64→128 14²", false, 64, 128, 14),
         ("G convT 128→64 7²", true, 128, 64, 7), ("G convT 64→1 14²", true, 64, 1, 14),
     ]
-    print("conv-layers: batch \(batch), \(threads) threads, median of \(repeats) (ms)")
+    print("conv-layers (\(settings.algorithm)): batch \(batch), \(threads) threads, median of \(repeats) (ms)")
     for (name, transposed, cin, cout, extent) in layers {
         let x = Variable(Tensor.normal([batch, cin, extent, extent], using: &rng), requiresGrad: true)
         let wShape = transposed ? [cin, cout, 4, 4] : [cout, cin, 4, 4]
         let w = Variable(Tensor.normal(wShape, std: 0.02, using: &rng), requiresGrad: true)
         let b = Variable(Tensor.normal([cout], using: &rng), requiresGrad: true)
         func forward() -> Variable {
-            transposed ? Variable.convTranspose2d(x, weight: w, bias: b, stride: 2, padding: 1)
-                       : Variable.conv2d(x, weight: w, bias: b, stride: 2, padding: 1)
+            transposed ? Variable.convTranspose2d(x, weight: w, bias: b, stride: 2, padding: 1, algorithm: algorithm)
+                       : Variable.conv2d(x, weight: w, bias: b, stride: 2, padding: 1, algorithm: algorithm)
         }
         var forwardTimes: [Double] = [], backwardTimes: [Double] = []
         for _ in 0..<(repeats + 2) {

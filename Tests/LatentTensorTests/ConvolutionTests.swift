@@ -1,8 +1,9 @@
-import LatentTensor
+@testable import LatentTensor
 import Testing
 
-/// The im2col/GEMM convolutions against the definition, written as plain loops, over geometries
-/// that exercise padding on every side, strides above 1 and non-square inputs and kernels.
+/// Both convolution routes (im2col/GEMM and oneDNN's primitives) against the definition, written
+/// as plain loops, over geometries that exercise padding on every side, strides above 1 and
+/// non-square inputs and kernels; and the two routes' gradients against each other.
 @Suite struct ConvolutionTests {
     /// y[n, o, i, j] = b[o] + Σ_c,u,v x[n, c, i·s − p + u, j·s − p + v] · w[o, c, u, v].
     static func naiveConv(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, padding p: Int) -> Tensor {
@@ -43,19 +44,76 @@ import Testing
         a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { Swift.abs($0 - $1) < 1e-4 }
     }
 
-    @Test(arguments: [(3, 1, 0), (3, 1, 1), (4, 2, 1), (3, 2, 2), (5, 3, 2), (2, 2, 0), (4, 1, 3)])
-    func conv2dMatchesTheDefinition(kernel k: Int, stride s: Int, padding p: Int) {
+    static let routes: [ConvolutionAlgorithm] = [.im2col, .oneDNN]
+
+    @Test(arguments: routes, [(3, 1, 0), (3, 1, 1), (4, 2, 1), (3, 2, 2), (5, 3, 2), (2, 2, 0), (4, 1, 3)])
+    func conv2dMatchesTheDefinition(route: ConvolutionAlgorithm, geometry: (kernel: Int, stride: Int, padding: Int)) {
+        let (k, s, p) = geometry
         let x = randomTensor([2, 3, 7, 6], seed: 1), w = randomTensor([4, 3, k, k], seed: 2), b = randomTensor([4], seed: 3)
-        let y = Variable.conv2d(Variable(x), weight: Variable(w), bias: Variable(b), stride: s, padding: p).value
-        #expect(Self.close(y, Self.naiveConv(x, w, b, stride: s, padding: p)), "k \(k) s \(s) p \(p)")
+        let y = Variable.conv2d(Variable(x), weight: Variable(w), bias: Variable(b), stride: s, padding: p,
+                                algorithm: route).value
+        #expect(Self.close(y, Self.naiveConv(x, w, b, stride: s, padding: p)), "\(route) k \(k) s \(s) p \(p)")
+        if route == .oneDNN {
+            let shape = DNNLConvolutionShape(batch: 2, inChannels: 3, outChannels: 4, height: 7, width: 6, kernelHeight: k,
+                                             kernelWidth: k, stride: s, padding: p, outHeight: y.shape[2],
+                                             outWidth: y.shape[3], bias: true, threads: Threads.blasCount)
+            #expect(DNNLConvolution.cached(shape) != nil, "oneDNN has no convolution for k \(k) s \(s) p \(p)")
+        }
     }
 
-    @Test(arguments: [(3, 1, 0, 0), (3, 1, 1, 0), (4, 2, 1, 0), (3, 2, 1, 1), (5, 3, 2, 2), (2, 2, 0, 1)])
-    func convTranspose2dMatchesTheDefinition(kernel k: Int, stride s: Int, padding p: Int, outputPadding op: Int) {
+    @Test(arguments: routes, [(3, 1, 0, 0), (3, 1, 1, 0), (4, 2, 1, 0), (3, 2, 1, 1), (5, 3, 2, 2), (2, 2, 0, 1)])
+    func convTranspose2dMatchesTheDefinition(route: ConvolutionAlgorithm,
+                                             geometry: (kernel: Int, stride: Int, padding: Int, outputPadding: Int)) {
+        let (k, s, p, op) = geometry
         let x = randomTensor([2, 3, 5, 4], seed: 4), w = randomTensor([3, 2, k, k], seed: 5), b = randomTensor([2], seed: 6)
         let y = Variable.convTranspose2d(Variable(x), weight: Variable(w), bias: Variable(b), stride: s, padding: p,
-                                         outputPadding: op).value
-        #expect(Self.close(y, Self.naiveConvTranspose(x, w, b, stride: s, padding: p, outputPadding: op)), "k \(k) s \(s) p \(p) op \(op)")
+                                         outputPadding: op, algorithm: route).value
+        #expect(Self.close(y, Self.naiveConvTranspose(x, w, b, stride: s, padding: p, outputPadding: op)),
+                "\(route) k \(k) s \(s) p \(p) op \(op)")
+        if route == .oneDNN {
+            let shape = DNNLConvolutionShape(batch: 2, inChannels: 2, outChannels: 3, height: y.shape[2], width: y.shape[3],
+                                             kernelHeight: k, kernelWidth: k, stride: s, padding: p, outHeight: 5,
+                                             outWidth: 4, bias: false, threads: Threads.blasCount)
+            #expect(DNNLConvolution.cached(shape) != nil, "oneDNN has no convolution for k \(k) s \(s) p \(p) op \(op)")
+        }
+    }
+
+    /// Output, input, weight and bias gradients of one convolution on a route, for a fixed
+    /// upstream gradient.
+    static func convolutionResults(transposed: Bool, route: ConvolutionAlgorithm, x: Tensor, w: Tensor, b: Tensor,
+                                   stride: Int, padding: Int, outputPadding: Int = 0) -> [Tensor] {
+        let (xv, wv, bv) = (Variable(x, requiresGrad: true), Variable(w, requiresGrad: true), Variable(b, requiresGrad: true))
+        let y = transposed
+            ? Variable.convTranspose2d(xv, weight: wv, bias: bv, stride: stride, padding: padding,
+                                       outputPadding: outputPadding, algorithm: route)
+            : Variable.conv2d(xv, weight: wv, bias: bv, stride: stride, padding: padding, algorithm: route)
+        y.backward(randomTensor(y.shape, seed: 99))
+        return [y.value, xv.grad!, wv.grad!, bv.grad!]
+    }
+
+    /// The layer sizes oneDNN's blocked kernels take (channels of 16 and more, odd extents whose
+    /// windows leave trailing rows unread): both routes give the same values and gradients, and
+    /// the oneDNN route gives the same bits twice.
+    @Test(arguments: [(false, 16, 32, 9, 3, 1, 1, 0), (false, 32, 16, 14, 4, 2, 1, 0), (false, 24, 40, 8, 3, 2, 0, 0),
+                      (false, 17, 19, 6, 5, 1, 2, 0), (true, 32, 16, 7, 4, 2, 1, 0), (true, 16, 24, 5, 3, 2, 1, 1),
+                      (true, 40, 16, 4, 3, 1, 0, 0)])
+    func oneDNNMatchesIm2colWithGradients(_ c: (transposed: Bool, cin: Int, cout: Int, extent: Int, kernel: Int,
+                                                 stride: Int, padding: Int, outputPadding: Int)) {
+        let x = randomTensor([3, c.cin, c.extent, c.extent + 1], seed: 40)
+        let w = randomTensor(c.transposed ? [c.cin, c.cout, c.kernel, c.kernel] : [c.cout, c.cin, c.kernel, c.kernel],
+                             seed: 41, low: -0.2, high: 0.2)
+        let b = randomTensor([c.cout], seed: 42)
+        func run(_ route: ConvolutionAlgorithm) -> [Tensor] {
+            Self.convolutionResults(transposed: c.transposed, route: route, x: x, w: w, b: b, stride: c.stride,
+                                    padding: c.padding, outputPadding: c.outputPadding)
+        }
+        let reference = run(.im2col), direct = run(.oneDNN), again = run(.oneDNN)
+        for (name, (r, d)) in zip(["output", "input gradient", "weight gradient", "bias gradient"], zip(reference, direct)) {
+            let scale = r.scalars.map { Swift.abs($0) }.max() ?? 1
+            let worst = zip(r.scalars, d.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
+            #expect(r.shape == d.shape && worst <= 1e-5 * Swift.max(scale, 1), "\(c) \(name): \(worst) of \(scale)")
+        }
+        #expect(zip(direct, again).allSatisfy { $0.scalars == $1.scalars }, "\(c): two runs differ")
     }
 
     @Test func wrongRanksAreReportedWithBothShapes() throws {

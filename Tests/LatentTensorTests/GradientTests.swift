@@ -66,19 +66,21 @@ import Testing
     }
     @Test func slice() { checkGradients([a]) { $0[0].slice(axis: 1, 1..<3) } }
     @Test func gather() { checkGradients([a]) { $0[0].gatherRows([2, 0, 2, 1]) } }
-    @Test func conv2d() {
+    @Test(arguments: [ConvolutionAlgorithm.im2col, .oneDNN]) func conv2d(route: ConvolutionAlgorithm) {
         let x = randomTensor([2, 2, 5, 5], seed: 21), w = randomTensor([3, 2, 3, 3], seed: 22), bias = randomTensor([3], seed: 23)
-        checkGradients([x, w, bias]) { Variable.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: 1) }
-        checkGradients([x, w, bias]) { Variable.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1) }
-        checkGradients([x, randomTensor([1, 2, 2, 2], seed: 24)]) { Variable.conv2d($0[0], weight: $0[1], bias: nil, stride: 2) }
+        checkGradients([x, w, bias]) { Variable.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: 1, algorithm: route) }
+        checkGradients([x, w, bias]) { Variable.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1, algorithm: route) }
+        checkGradients([x, randomTensor([1, 2, 2, 2], seed: 24)]) {
+            Variable.conv2d($0[0], weight: $0[1], bias: nil, stride: 2, algorithm: route)
+        }
     }
-    @Test func convTranspose2d() {
+    @Test(arguments: [ConvolutionAlgorithm.im2col, .oneDNN]) func convTranspose2d(route: ConvolutionAlgorithm) {
         let x = randomTensor([2, 3, 3, 3], seed: 25), w = randomTensor([3, 2, 3, 3], seed: 26), bias = randomTensor([2], seed: 27)
         checkGradients([x, w, bias]) {
-            Variable.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1, outputPadding: 1)
+            Variable.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1, outputPadding: 1, algorithm: route)
         }
         checkGradients([x, randomTensor([3, 1, 4, 4], seed: 28)]) {
-            Variable.convTranspose2d($0[0], weight: $0[1], bias: nil, stride: 2, padding: 1)
+            Variable.convTranspose2d($0[0], weight: $0[1], bias: nil, stride: 2, padding: 1, algorithm: route)
         }
     }
     @Test func batchNormTrainAndEval() {

@@ -1,0 +1,178 @@
+import CLatentDNNL
+
+// oneDNN primitives (beyond its sgemm) behind a small executor: one primitive, the memory layouts
+// it chose for its arguments, and the reorders between those and Latent's plain row-major ones.
+
+/// oneDNN's CPU engine, created on first use; `nil` if oneDNN cannot create one, in which case
+/// every caller falls back to its own kernels.
+enum DNNLEngine {
+    nonisolated(unsafe) static let cpu: dnnl_engine_t? = {
+        var engine: dnnl_engine_t?
+        return dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success ? engine : nil
+    }()
+}
+
+/// The contents of a `dnnl_dims_t` (an array of `DNNL_MAX_NDIMS` = 12) holding `values`, the rest
+/// zero, for the C functions that take one as a pointer.
+func dnnlDims(_ values: [Int]) -> [Int64] {
+    values.map { Int64($0) } + [Int64](repeating: 0, count: 12 - values.count)
+}
+
+/// A float32 memory descriptor of `shape` in layout `tag` (`dnnl_format_tag_any` lets a
+/// primitive choose); `nil` if oneDNN refuses it.
+func dnnlMemoryDescriptor(_ shape: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t? {
+    var md = dnnl_memory_desc_t()
+    return dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), dnnlDims(shape), dnnl_f32, tag) == dnnl_success ? md : nil
+}
+
+/// How to pass one argument to a primitive: its oneDNN id, whether the primitive writes it, the
+/// plain layout Latent keeps it in, and the query (with its index: a bias is the second
+/// `weights` argument) that gives the layout the primitive chose.
+struct DNNLArgumentSpec {
+    var id: Int32
+    var isOutput: Bool
+    var plain: dnnl_memory_desc_t
+    var query: dnnl_query_t
+    var index: Int32 = 0
+}
+
+/// One argument of a primitive: Latent passes it in the plain layout `plain`; the primitive
+/// wants `chosen`, and `reorder` converts between them (into the primitive's layout for an
+/// input, out of it for an output) when the two differ.
+struct DNNLArgument {
+    var id: Int32
+    var isOutput: Bool
+    var plain: dnnl_memory_desc_t
+    var chosen: dnnl_memory_desc_t
+    var reorder: dnnl_primitive_t?
+    var chosenBytes: Int
+}
+
+/// A created oneDNN primitive with its arguments' layouts and reorders. Execution is safe from
+/// several threads at once: the scratchpad, the staging buffers, the memory objects and the
+/// stream are all made per call (oneDNN's primitives themselves are immutable once created).
+final class DNNLPrimitive: @unchecked Sendable {
+    private let primitive: dnnl_primitive_t
+    private let descriptor: dnnl_primitive_desc_t
+    private let arguments: [DNNLArgument]
+    private let scratchpad: dnnl_memory_desc_t
+    private let scratchpadBytes: Int
+    /// The OpenMP team size the primitive was created for: oneDNN partitions its work by the
+    /// thread count at creation, so it runs with the same count.
+    let threads: Int
+
+    /// Creates the primitive of the operation `operation` (a `dnnl_*_desc_t`, passed as its
+    /// address), with `hint` the forward primitive descriptor a backward one needs, and its
+    /// arguments in the order `run` takes their buffers. `nil` when oneDNN has no
+    /// implementation for it.
+    init?(operation: UnsafeRawPointer, hint: dnnl_primitive_desc_t?, threads: Int, arguments specs: [DNNLArgumentSpec]) {
+        guard let engine = DNNLEngine.cpu else { return nil }
+        omp_set_num_threads(Int32(threads))
+        var attr: dnnl_primitive_attr_t?
+        guard dnnl_primitive_attr_create(&attr) == dnnl_success, let attr else { return nil }
+        defer { dnnl_primitive_attr_destroy(attr) }
+        // The scratchpad is ours, one per call, so concurrent calls never share one.
+        guard dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) == dnnl_success else { return nil }
+        var pd: dnnl_primitive_desc_t?
+        guard dnnl_primitive_desc_create(&pd, operation, attr, engine, hint) == dnnl_success, let pd else {
+            return nil
+        }
+        var made: [DNNLArgument] = []
+        var ok = true
+        for spec in specs {
+            guard let chosenPointer = dnnl_primitive_desc_query_md(pd, spec.query, spec.index) else { ok = false; break }
+            var chosen = chosenPointer.pointee
+            var plain = spec.plain
+            var reorder: dnnl_primitive_t?
+            if dnnl_memory_desc_equal(&chosen, &plain) == 0 {
+                var reorderPD: dnnl_primitive_desc_t?
+                let status = spec.isOutput
+                    ? dnnl_reorder_primitive_desc_create(&reorderPD, &chosen, engine, &plain, engine, nil)
+                    : dnnl_reorder_primitive_desc_create(&reorderPD, &plain, engine, &chosen, engine, nil)
+                guard status == dnnl_success, let reorderPD else { ok = false; break }
+                let created = dnnl_primitive_create(&reorder, reorderPD)
+                dnnl_primitive_desc_destroy(reorderPD)
+                guard created == dnnl_success else { ok = false; break }
+            }
+            made.append(DNNLArgument(id: spec.id, isOutput: spec.isOutput, plain: plain, chosen: chosen,
+                                     reorder: reorder, chosenBytes: dnnl_memory_desc_get_size(&chosen)))
+        }
+        var prim: dnnl_primitive_t?
+        guard ok, let scratchPointer = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0),
+              dnnl_primitive_create(&prim, pd) == dnnl_success, let prim else {
+            for argument in made { if let r = argument.reorder { dnnl_primitive_destroy(r) } }
+            dnnl_primitive_desc_destroy(pd)
+            return nil
+        }
+        primitive = prim
+        descriptor = pd
+        arguments = made
+        scratchpad = scratchPointer.pointee
+        var scratch = scratchpad
+        scratchpadBytes = dnnl_memory_desc_get_size(&scratch)
+        self.threads = threads
+    }
+
+    deinit {
+        for argument in arguments { if let r = argument.reorder { dnnl_primitive_destroy(r) } }
+        dnnl_primitive_destroy(primitive)
+        dnnl_primitive_desc_destroy(descriptor)
+    }
+
+    /// The primitive descriptor, as the hint a backward primitive of the same operation needs.
+    var hint: dnnl_primitive_desc_t { descriptor }
+
+    /// Runs the primitive on plain buffers, one per argument in the order given at creation.
+    /// Returns `false` (outputs unspecified) if oneDNN reports a failure.
+    func run(_ buffers: [UnsafeMutableRawPointer]) -> Bool {
+        guard let engine = DNNLEngine.cpu, buffers.count == arguments.count else { return false }
+        omp_set_num_threads(Int32(threads))
+        var stream: dnnl_stream_t?
+        guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success, let stream else { return false }
+        var memories: [dnnl_memory_t] = []
+        var staging: [UnsafeMutableRawPointer] = []
+        defer {
+            for m in memories { dnnl_memory_destroy(m) }
+            for s in staging { s.deallocate() }
+            dnnl_stream_destroy(stream)
+        }
+        func memory(_ md: dnnl_memory_desc_t, _ handle: UnsafeMutableRawPointer) -> dnnl_memory_t? {
+            var md = md
+            var m: dnnl_memory_t?
+            guard dnnl_memory_create(&m, &md, engine, handle) == dnnl_success, let m else { return nil }
+            memories.append(m)
+            return m
+        }
+        func reorder(_ r: dnnl_primitive_t, from: dnnl_memory_t, to: dnnl_memory_t) -> Bool {
+            var args = [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)]
+            return dnnl_primitive_execute(r, stream, 2, &args) == dnnl_success
+        }
+        var execArgs: [dnnl_exec_arg_t] = []
+        var pendingOutputs: [(dnnl_primitive_t, dnnl_memory_t, dnnl_memory_t)] = []
+        for (argument, buffer) in zip(arguments, buffers) {
+            guard let user = memory(argument.plain, buffer) else { return false }
+            guard let r = argument.reorder else {
+                execArgs.append(dnnl_exec_arg_t(arg: argument.id, memory: user))
+                continue
+            }
+            let stage = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(argument.chosenBytes, 1), alignment: 64)
+            staging.append(stage)
+            guard let staged = memory(argument.chosen, stage) else { return false }
+            if argument.isOutput {
+                pendingOutputs.append((r, staged, user))
+            } else if !reorder(r, from: user, to: staged) {
+                return false
+            }
+            execArgs.append(dnnl_exec_arg_t(arg: argument.id, memory: staged))
+        }
+        if scratchpadBytes > 0 {
+            let scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchpadBytes, alignment: 64)
+            staging.append(scratch)
+            guard let m = memory(scratchpad, scratch) else { return false }
+            execArgs.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: m))
+        }
+        guard dnnl_primitive_execute(primitive, stream, Int32(execArgs.count), &execArgs) == dnnl_success else { return false }
+        for (r, staged, user) in pendingOutputs where !reorder(r, from: staged, to: user) { return false }
+        return dnnl_stream_wait(stream) == dnnl_success
+    }
+}
