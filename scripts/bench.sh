@@ -10,7 +10,9 @@
 # through Benchmarks/peers/doc2vec_compare.py) and texture (ms per pixel-optimisation step at 256×256,
 # Adam and L-BFGS, and the style/content losses of both sides on the same weights and images;
 # the peer reads the files LatentBench writes), rbm (BernoulliRBM 784-256, PCD-1, 10 epochs, against
-# scikit-learn: training s and test pseudo-likelihood). Builds LatentBench in
+# scikit-learn: training s and test pseudo-likelihood), conv-ae (1 epoch of the convolutional
+# autoencoder) and conv-layers (forward and backward ms of each dcgan convolution alone, Latent's
+# im2col and oneDNN routes beside PyTorch's). Builds LatentBench in
 # release once, then for each workload runs Latent and the peer alternately, N rounds each
 # (default 3), so drift in machine load hits both sides alike. Prints every run's output, then
 # per workload the median of the rounds for each side and the Latent/peer ratio, with the load
@@ -30,9 +32,9 @@ while [[ $# -gt 0 ]]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
-        gemm|mlp|train-step|vae|dcgan|umap|d2v|texture|rbm) WORKLOADS+=("$1"); shift ;;
+        gemm|mlp|train-step|vae|dcgan|conv-ae|conv-layers|umap|d2v|texture|rbm) WORKLOADS+=("$1"); shift ;;
         -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
-        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan, umap, d2v, texture, rbm)" >&2; exit 2 ;;
+        *) echo "bench.sh: unknown argument '$1' (workloads: gemm, mlp, train-step, vae, dcgan, conv-ae, conv-layers, umap, d2v, texture, rbm)" >&2; exit 2 ;;
     esac
 done
 [[ ${#WORKLOADS[@]} -eq 0 ]] && WORKLOADS=(gemm mlp train-step)
@@ -58,6 +60,8 @@ peer_command() {
         train-step) echo "$PYTHON Benchmarks/peers/train_step_torch.py --threads $THREADS --data $DATA" ;;
         vae) echo "$PYTHON Benchmarks/peers/vae_torch.py --threads $THREADS --data $DATA $(workload_args vae)" ;;
         dcgan) echo "$PYTHON Benchmarks/peers/dcgan_torch.py --threads $THREADS --data $DATA $(workload_args dcgan)" ;;
+        conv-ae) echo "$PYTHON Benchmarks/peers/autoencoder_torch.py --model conv --threads $THREADS --data $DATA $(workload_args conv-ae)" ;;
+        conv-layers) echo "$PYTHON Benchmarks/peers/conv_layers_torch.py --threads $THREADS" ;;
         texture) echo "$PYTHON Benchmarks/peers/texture_torch.py --threads $THREADS --dir $LOG/texture" ;;
         rbm) echo "$PYTHON Benchmarks/peers/rbm_sklearn.py --threads $THREADS --data $DATA" ;;
         umap) echo "env NUMBA_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS $PYTHON Benchmarks/peers/umap_peer.py --threads $THREADS --data $DATA" ;;
@@ -91,6 +95,7 @@ workload_args() {
     case "$1" in
         vae) echo "--epochs 3" ;;
         dcgan) echo "--epochs 2 --batches 60" ;;
+        conv-ae) echo "--epochs 1" ;;
         texture) echo "--dir $LOG/texture" ;;
     esac
 }
@@ -104,6 +109,20 @@ for w in "${WORKLOADS[@]}"; do
             echo
             echo "== d2v dm=$dm, seeds $SEEDS ($(cut -d' ' -f1-3 /proc/loadavg))"
             "$PYTHON" Benchmarks/peers/doc2vec_compare.py --dm "$dm" --seeds "$SEEDS" --bench "$BIN" -- --threads "$THREADS"
+        done
+        continue
+    fi
+    if [[ $w == conv-layers ]]; then
+        # Per-layer times, printed by both sides; no summary line.
+        for ((r = 1; r <= ROUNDS; r++)); do
+            for algorithm in im2col onednn automatic; do
+                echo
+                echo "== conv-layers round $r/$ROUNDS: latent $algorithm ($(cut -d' ' -f1-3 /proc/loadavg))"
+                "$BIN" conv-layers --threads "$THREADS" --algorithm "$algorithm"
+            done
+            echo
+            echo "== conv-layers round $r/$ROUNDS: peer ($(cut -d' ' -f1-3 /proc/loadavg))"
+            $(peer_command conv-layers)
         done
         continue
     fi
@@ -140,7 +159,7 @@ done
 echo
 echo "== summary: medians over $ROUNDS rounds, $THREADS threads"
 for w in "${WORKLOADS[@]}"; do
-    [[ $w == d2v ]] && continue
+    [[ $w == d2v || $w == conv-layers ]] && continue
     "$PYTHON" - "$LOG/$w.results" "$LOG/umap.scores" <<'PY'
 import json, os, statistics, sys
 
@@ -165,6 +184,12 @@ elif w == "mlp":
     acc_b = [round(r["testAccuracy"], 4) for r in peer]
     print(f"mlp: s/epoch latent {a:.3f}   {name} {b:.3f}   latent/{name} {a / b:.2f} (< 1 means Latent is faster)")
     print(f"  test accuracy after {latent[0]['epochs']} epochs: latent {acc_a}   {name} {acc_b}")
+elif w in ("conv-ae", "deep-ae"):
+    a, b = med(r["sPerEpoch"] for r in latent), med(r["sPerEpoch"] for r in peer)
+    print(f"{w}: s/epoch latent {a:.2f} {[round(r['sPerEpoch'], 2) for r in latent]}   "
+          f"{name} {b:.2f} {[round(r['sPerEpoch'], 2) for r in peer]}   latent/{name} {a / b:.2f} (< 1 means Latent is faster)")
+    print(f"  test squared error: latent {[round(r['testSquaredError'], 2) for r in latent]}   "
+          f"{name} {[round(r['testSquaredError'], 2) for r in peer]}")
 elif w in ("vae", "dcgan"):
     a, b = med(r["seconds_per_epoch"] for r in latent), med(r["seconds_per_epoch"] for r in peer)
     print(f"{w}: s/epoch latent {a:.2f} {[round(r['seconds_per_epoch'], 2) for r in latent]}   "

@@ -5,7 +5,7 @@ conv-ae: Conv(1→32,k3,s2,p1) ReLU, Conv(32→64,k3,s2,p1) ReLU, Linear(3136→
          ConvT(64→32,k3,s2,p1,op1) ReLU, ConvT(32→1,k3,s2,p1,op1) sigmoid.
 Loss: squared error summed over pixels, mean over the batch (or --loss bce: cross-entropy, same
 reduction); Adam 1e-3, batch 128. Prints s/epoch and the test squared error per image
-(sum over 784 pixels, mean over the 10k test images)."""
+(sum over 784 pixels, mean over the 10k test images), and a RESULT json line for scripts/bench.sh."""
 import argparse
 import math
 import statistics
@@ -15,6 +15,7 @@ import torch
 import torch.nn as nn
 
 import mnist
+from common import load_average, print_result
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--model", choices=["deep", "conv"], default="deep")
@@ -62,6 +63,7 @@ def test_error():
         return ((out - xt) ** 2).sum().item() / len(xt)
 
 
+load_before = load_average()
 times = []
 for epoch in range(args.epochs):
     start = time.perf_counter()
@@ -80,4 +82,8 @@ for epoch in range(args.epochs):
             sched.step()
     times.append(time.perf_counter() - start)
     print(f"epoch {epoch + 1}: {times[-1]:.2f} s, test squared error {test_error():.3f}", flush=True)
-print(f"torch {args.model}-ae: median {statistics.median(times):.3f} s/epoch, test squared error {test_error():.3f}")
+final_error = test_error()
+print(f"torch {args.model}-ae: median {statistics.median(times):.3f} s/epoch, test squared error {final_error:.3f}")
+print_result({"workload": f"{args.model}-ae", "impl": "torch", "threads": args.threads, "epochs": args.epochs,
+              "sPerEpoch": statistics.median(times), "epochSeconds": times, "testSquaredError": final_error,
+              "loadBefore": load_before, "loadAfter": load_average()})

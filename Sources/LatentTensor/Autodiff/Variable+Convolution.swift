@@ -59,21 +59,28 @@ extension Variable {
                kernelWidth: geo.kernelWidth, stride: stride, padding: padding, outHeight: geo.outHeight,
                outWidth: geo.outWidth, bias: bias != nil, threads: Threads.blasCount)) {
             let y = Tensor(uninitializedShape: [n, cout, geo.outHeight, geo.outWidth])
-            if conv.forward(source: x.value.storage.pointer, weights: weight.value.storage.pointer,
-                            bias: bias?.value.storage.pointer, destination: y.storage.pointer) {
+            // The source as the forward primitive reordered it: backward-weights reads it again.
+            if let stagedSource = conv.forward(source: x.value.storage.pointer, weights: weight.value.storage.pointer,
+                                               bias: bias?.value.storage.pointer, destination: y.storage.pointer) {
                 return record(y, parents: parents) { g in
                     var dx: Tensor?, dw: Tensor?, db: Tensor?
+                    var stagedGradient: DNNLStagedBuffer?
                     if x.requiresGrad {
                         let d = Tensor(uninitializedShape: x.shape)
-                        dx = conv.backwardData(destinationGradient: g.storage.pointer, weights: weight.value.storage.pointer,
-                                               sourceGradient: d.storage.pointer)
-                            ? d : convInputGradient(g, weight: weight.value, geometry: geo, batch: n)
+                        if let staged = conv.backwardData(destinationGradient: g.storage.pointer,
+                                                          weights: weight.value.storage.pointer,
+                                                          sourceGradient: d.storage.pointer) {
+                            (dx, stagedGradient) = (d, staged)
+                        } else {
+                            dx = convInputGradient(g, weight: weight.value, geometry: geo, batch: n)
+                        }
                     }
                     if weight.requiresGrad || bias?.requiresGrad == true {
                         let d = Tensor(uninitializedShape: weight.shape), e = Tensor(uninitializedShape: [cout])
                         if conv.backwardWeights(source: x.value.storage.pointer, destinationGradient: g.storage.pointer,
                                                 weightsGradient: d.storage.pointer,
-                                                biasGradient: bias == nil ? nil : e.storage.pointer) {
+                                                biasGradient: bias == nil ? nil : e.storage.pointer,
+                                                stagedSource: stagedSource, stagedDestinationGradient: stagedGradient) {
                             (dw, db) = (d, e)
                         } else {
                             let (d2, e2) = convWeightGradient(x.value, g, geometry: geo, batch: n, outChannels: cout)
@@ -133,21 +140,27 @@ extension Variable {
                batch: n, inChannels: cout, outChannels: cin, height: oh, width: ow, kernelHeight: kh, kernelWidth: kw,
                stride: stride, padding: padding, outHeight: h, outWidth: w, bias: false, threads: Threads.blasCount)) {
             var y = Tensor(uninitializedShape: [n, cout, oh, ow])
-            if conv.backwardData(destinationGradient: x.value.storage.pointer, weights: weight.value.storage.pointer,
-                                 sourceGradient: y.storage.pointer) {
+            // The input as the backward-data primitive reordered it: backward-weights reads it again.
+            if let stagedInput = conv.backwardData(destinationGradient: x.value.storage.pointer,
+                                                   weights: weight.value.storage.pointer, sourceGradient: y.storage.pointer) {
                 if let bias { addChannelBias(&y, bias.value, channels: cout, positions: oh * ow) }
                 return record(y, parents: parents) { g in
                     var dx: Tensor?, dw: Tensor?
+                    var stagedGradient: DNNLStagedBuffer?
                     if x.requiresGrad {
                         let d = Tensor(uninitializedShape: x.shape)
-                        dx = conv.forward(source: g.storage.pointer, weights: weight.value.storage.pointer, bias: nil,
-                                          destination: d.storage.pointer)
-                            ? d : transposedInputGradient(g, weight: weight.value, geometry: geo, batch: n)
+                        if let staged = conv.forward(source: g.storage.pointer, weights: weight.value.storage.pointer,
+                                                     bias: nil, destination: d.storage.pointer) {
+                            (dx, stagedGradient) = (d, staged)
+                        } else {
+                            dx = transposedInputGradient(g, weight: weight.value, geometry: geo, batch: n)
+                        }
                     }
                     if weight.requiresGrad {
                         let d = Tensor(uninitializedShape: weight.shape)
                         dw = conv.backwardWeights(source: g.storage.pointer, destinationGradient: x.value.storage.pointer,
-                                                  weightsGradient: d.storage.pointer, biasGradient: nil)
+                                                  weightsGradient: d.storage.pointer, biasGradient: nil,
+                                                  stagedSource: stagedGradient, stagedDestinationGradient: stagedInput)
                             ? d : transposedWeightGradient(x.value, g, geometry: geo, batch: n).reshaped(weight.shape)
                     }
                     return bias == nil ? [dx, dw] : [dx, dw, biasGradient(g)]

@@ -22,14 +22,22 @@ extension Variable {
         var globalCount = m
         if training {
             var moments = [Double](repeating: 0, count: 2 * c + 1)
-            for ch in 0..<c {
-                var sum = 0.0, sq = 0.0
-                for i in 0..<n {
-                    let p = px + (i * c + ch) * s
-                    for j in 0..<s { let v = Double(p[j]); sum += v; sq += v * v }
+            // Per channel, over its n planes: float lanes within a plane, double across them;
+            // channels split over the threads (each sums in the same order on any count).
+            moments.withUnsafeMutableBufferPointer { moments in
+                let pm = moments.baseAddress!
+                parallelFor(c, minChunk: Swift.max(1, 16_384 / Swift.max(m, 1))) { channels in
+                    for ch in channels {
+                        var sum = 0.0, sq = 0.0
+                        for i in 0..<n {
+                            let p = px + (i * c + ch) * s
+                            sum += elementSum(p, count: s)
+                            sq += dotSum(p, p, count: s)
+                        }
+                        pm[ch] = sum
+                        pm[c + ch] = sq
+                    }
                 }
-                moments[ch] = sum
-                moments[c + ch] = sq
             }
             moments[2 * c] = Double(m)
             if let reducer { moments.withUnsafeMutableBufferPointer { reducer($0) } }
@@ -55,14 +63,18 @@ extension Variable {
         let xhat = Tensor(uninitializedShape: x.shape), y = Tensor(uninitializedShape: x.shape)
         let ph = xhat.storage.pointer, py = y.storage.pointer
         let pg = gamma.value.storage.pointer, pb = beta.value.storage.pointer
-        for i in 0..<n {
-            for ch in 0..<c {
-                let o = (i * c + ch) * s
-                let mu = mean[ch], k = invStd[ch], ga = pg[ch], be = pb[ch]
-                for j in 0..<s {
-                    let h = (px[o + j] - mu) * k
-                    ph[o + j] = h
-                    py[o + j] = ga * h + be
+        mean.withUnsafeBufferPointer { mean in
+            invStd.withUnsafeBufferPointer { invStd in
+                parallelFor(n * c, minChunk: Swift.max(1, 16_384 / Swift.max(s, 1))) { planes in
+                    for plane in planes {
+                        let ch = plane % c, o = plane * s
+                        let mu = mean[ch], k = invStd[ch], ga = pg[ch], be = pb[ch]
+                        for j in 0..<s {
+                            let h = (px[o + j] - mu) * k
+                            ph[o + j] = h
+                            py[o + j] = ga * h + be
+                        }
+                    }
                 }
             }
         }
@@ -72,13 +84,21 @@ extension Variable {
             // Re-derive pointers from tensors the closure owns, so the buffers outlive the forward.
             let pgr = g.storage.pointer, ph = xhat.storage.pointer, pg = gammaValue.storage.pointer
             var dgamma = [Float](repeating: 0, count: c), dbeta = [Float](repeating: 0, count: c)
-            for i in 0..<n {
-                for ch in 0..<c {
-                    let o = (i * c + ch) * s
-                    var a: Float = 0, b: Float = 0
-                    for j in 0..<s { a += pgr[o + j] * ph[o + j]; b += pgr[o + j] }
-                    dgamma[ch] += a
-                    dbeta[ch] += b
+            dgamma.withUnsafeMutableBufferPointer { dgamma in
+                dbeta.withUnsafeMutableBufferPointer { dbeta in
+                    let (pdg, pdb) = (dgamma.baseAddress!, dbeta.baseAddress!)
+                    parallelFor(c, minChunk: Swift.max(1, 16_384 / Swift.max(m, 1))) { channels in
+                        for ch in channels {
+                            var a = 0.0, b = 0.0
+                            for i in 0..<n {
+                                let o = (i * c + ch) * s
+                                a += dotSum(pgr + o, ph + o, count: s)
+                                b += elementSum(pgr + o, count: s)
+                            }
+                            pdg[ch] = Float(a)
+                            pdb[ch] = Float(b)
+                        }
+                    }
                 }
             }
             var dx: Tensor?
@@ -96,11 +116,12 @@ extension Variable {
                     sums.withUnsafeMutableBufferPointer { reducer($0) }
                     scale = 1 / (weight * Double(globalCount))
                 }
-                for i in 0..<n {
-                    for ch in 0..<c {
-                        let o = (i * c + ch) * s, k = invStd[ch] * pg[ch]
+                let means = (0..<(2 * c)).map { Float(sums[$0] * scale) }
+                parallelFor(n * c, minChunk: Swift.max(1, 16_384 / Swift.max(s, 1))) { planes in
+                    for plane in planes {
+                        let ch = plane % c, o = plane * s, k = invStd[ch] * pg[ch]
                         if training {
-                            let mg = Float(sums[ch] * scale), mgh = Float(sums[c + ch] * scale)
+                            let mg = means[ch], mgh = means[c + ch]
                             for j in 0..<s { pd[o + j] = k * (pgr[o + j] - mg - ph[o + j] * mgh) }
                         } else {
                             for j in 0..<s { pd[o + j] = k * pgr[o + j] }

@@ -101,39 +101,47 @@ final class DNNLConvolution: @unchecked Sendable {
         return made
     }
 
-    /// `dst = conv(src, weights) + bias`, all plain row-major buffers.
+    /// `dst = conv(src, weights) + bias`, all plain row-major buffers. Returns `nil` if oneDNN
+    /// fails, else the source as reordered for the primitive (when it was), which
+    /// `backwardWeights` reads instead of reordering the source again.
     func forward(source: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 destination: UnsafeMutablePointer<Float>) -> Bool {
-        var buffers = [UnsafeMutableRawPointer(mutating: source), UnsafeMutableRawPointer(mutating: weights)]
+                 destination: UnsafeMutablePointer<Float>) -> DNNLStagedBuffer?? {
+        var operands = [DNNLOperand(source), DNNLOperand(weights)]
         if shape.bias {
-            guard let bias else { return false }
-            buffers.append(UnsafeMutableRawPointer(mutating: bias))
+            guard let bias else { return nil }
+            operands.append(DNNLOperand(bias))
         }
-        buffers.append(UnsafeMutableRawPointer(destination))
-        return forwardPrimitive.run(buffers)
+        operands.append(DNNLOperand(destination))
+        guard let kept = forwardPrimitive.run(operands, keep: [0]) else { return nil }
+        return .some(kept[0])
     }
 
     /// The gradient with respect to the source, `[N, I, H, W]`, of a loss whose gradient with
     /// respect to the destination is `destinationGradient` (overwrites `sourceGradient`).
+    /// Returns `nil` if oneDNN fails, else the destination gradient as reordered for the
+    /// primitive (when it was), for `backwardWeights`.
     func backwardData(destinationGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-                      sourceGradient: UnsafeMutablePointer<Float>) -> Bool {
-        guard let primitive = backwardDataPrimitive() else { return false }
-        return primitive.run([UnsafeMutableRawPointer(mutating: destinationGradient),
-                              UnsafeMutableRawPointer(mutating: weights), UnsafeMutableRawPointer(sourceGradient)])
+                      sourceGradient: UnsafeMutablePointer<Float>) -> DNNLStagedBuffer?? {
+        guard let primitive = backwardDataPrimitive(),
+              let kept = primitive.run([DNNLOperand(destinationGradient), DNNLOperand(weights), DNNLOperand(sourceGradient)],
+                                       keep: [0]) else { return nil }
+        return .some(kept[0])
     }
 
     /// The gradients with respect to the weights (and the bias, when the shape has one), which
-    /// it overwrites.
+    /// it overwrites. `stagedSource` and `stagedDestinationGradient` are copies the forward
+    /// and backward-data primitives made, read in place of a second reorder.
     func backwardWeights(source: UnsafePointer<Float>, destinationGradient: UnsafePointer<Float>,
-                         weightsGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?) -> Bool {
+                         weightsGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
+                         stagedSource: DNNLStagedBuffer? = nil, stagedDestinationGradient: DNNLStagedBuffer? = nil) -> Bool {
         guard let primitive = backwardWeightsPrimitive() else { return false }
-        var buffers = [UnsafeMutableRawPointer(mutating: source), UnsafeMutableRawPointer(mutating: destinationGradient),
-                       UnsafeMutableRawPointer(weightsGradient)]
+        var operands = [DNNLOperand(source, staged: stagedSource),
+                        DNNLOperand(destinationGradient, staged: stagedDestinationGradient), DNNLOperand(weightsGradient)]
         if shape.bias {
             guard let biasGradient else { return false }
-            buffers.append(UnsafeMutableRawPointer(biasGradient))
+            operands.append(DNNLOperand(biasGradient))
         }
-        return primitive.run(buffers)
+        return primitive.run(operands) != nil
     }
 
     private func backwardDataPrimitive() -> DNNLPrimitive? {

@@ -122,18 +122,21 @@ final class DNNLPrimitive: @unchecked Sendable {
     /// The primitive descriptor, as the hint a backward primitive of the same operation needs.
     var hint: dnnl_primitive_desc_t { descriptor }
 
-    /// Runs the primitive on plain buffers, one per argument in the order given at creation.
-    /// Returns `false` (outputs unspecified) if oneDNN reports a failure.
-    func run(_ buffers: [UnsafeMutableRawPointer]) -> Bool {
-        guard let engine = DNNLEngine.cpu, buffers.count == arguments.count else { return false }
+    /// Runs the primitive on `operands`, one per argument in the order given at creation.
+    /// An input whose operand carries a staged copy in the layout this primitive chose is read
+    /// from that copy; other inputs are reordered into scratch copies first, and the copies of
+    /// the inputs whose indices are in `keep` are returned (by index) for a later primitive that
+    /// reads the same tensor. Returns `nil` (outputs unspecified) if oneDNN reports a failure.
+    func run(_ operands: [DNNLOperand], keep: Set<Int> = []) -> [Int: DNNLStagedBuffer]? {
+        guard let engine = DNNLEngine.cpu, operands.count == arguments.count else { return nil }
         omp_set_num_threads(Int32(threads))
         var stream: dnnl_stream_t?
-        guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success, let stream else { return false }
+        guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success, let stream else {
+            return nil
+        }
         var memories: [dnnl_memory_t] = []
-        var staging: [UnsafeMutableRawPointer] = []
         defer {
             for m in memories { dnnl_memory_destroy(m) }
-            for s in staging { s.deallocate() }
             dnnl_stream_destroy(stream)
         }
         func memory(_ md: dnnl_memory_desc_t, _ handle: UnsafeMutableRawPointer) -> dnnl_memory_t? {
@@ -148,31 +151,73 @@ final class DNNLPrimitive: @unchecked Sendable {
             return dnnl_primitive_execute(r, stream, 2, &args) == dnnl_success
         }
         var execArgs: [dnnl_exec_arg_t] = []
+        var staging: [DNNLStagedBuffer] = []
+        var kept: [Int: DNNLStagedBuffer] = [:]
         var pendingOutputs: [(dnnl_primitive_t, dnnl_memory_t, dnnl_memory_t)] = []
-        for (argument, buffer) in zip(arguments, buffers) {
-            guard let user = memory(argument.plain, buffer) else { return false }
+        for (index, (argument, operand)) in zip(arguments, operands).enumerated() {
+            if !argument.isOutput, let staged = operand.staged, staged.matches(argument.chosen) {
+                guard let m = memory(argument.chosen, staged.pointer) else { return nil }
+                execArgs.append(dnnl_exec_arg_t(arg: argument.id, memory: m))
+                continue
+            }
+            guard let user = memory(argument.plain, operand.plain) else { return nil }
             guard let r = argument.reorder else {
                 execArgs.append(dnnl_exec_arg_t(arg: argument.id, memory: user))
                 continue
             }
-            let stage = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(argument.chosenBytes, 1), alignment: 64)
+            let stage = DNNLStagedBuffer(argument.chosen, bytes: argument.chosenBytes)
             staging.append(stage)
-            guard let staged = memory(argument.chosen, stage) else { return false }
+            guard let staged = memory(argument.chosen, stage.pointer) else { return nil }
             if argument.isOutput {
                 pendingOutputs.append((r, staged, user))
-            } else if !reorder(r, from: user, to: staged) {
-                return false
+            } else {
+                guard reorder(r, from: user, to: staged) else { return nil }
+                if keep.contains(index) { kept[index] = stage }
             }
             execArgs.append(dnnl_exec_arg_t(arg: argument.id, memory: staged))
         }
         if scratchpadBytes > 0 {
-            let scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchpadBytes, alignment: 64)
+            let scratch = DNNLStagedBuffer(scratchpad, bytes: scratchpadBytes)
             staging.append(scratch)
-            guard let m = memory(scratchpad, scratch) else { return false }
+            guard let m = memory(scratchpad, scratch.pointer) else { return nil }
             execArgs.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: m))
         }
-        guard dnnl_primitive_execute(primitive, stream, Int32(execArgs.count), &execArgs) == dnnl_success else { return false }
-        for (r, staged, user) in pendingOutputs where !reorder(r, from: staged, to: user) { return false }
-        return dnnl_stream_wait(stream) == dnnl_success
+        guard dnnl_primitive_execute(primitive, stream, Int32(execArgs.count), &execArgs) == dnnl_success else { return nil }
+        for (r, staged, user) in pendingOutputs where !reorder(r, from: staged, to: user) { return nil }
+        return dnnl_stream_wait(stream) == dnnl_success ? kept : nil
+    }
+}
+
+/// One operand of `DNNLPrimitive.run`: a tensor's plain buffer, and optionally a copy of it
+/// already reordered by an earlier primitive (used when this primitive chose the same layout).
+struct DNNLOperand {
+    var plain: UnsafeMutableRawPointer
+    var staged: DNNLStagedBuffer?
+
+    init(_ plain: UnsafeRawPointer, staged: DNNLStagedBuffer? = nil) {
+        self.plain = UnsafeMutableRawPointer(mutating: plain)
+        self.staged = staged
+    }
+}
+
+/// A buffer in a layout a primitive chose, with that layout's descriptor: a scratch copy of an
+/// operand, which `run` can hand back so that the forward pass's reordered source (or one
+/// backward primitive's reordered gradient) serves the next primitive without a second reorder.
+/// Memory comes from `TensorStorage`, which recycles large buffers.
+final class DNNLStagedBuffer: @unchecked Sendable {
+    let descriptor: dnnl_memory_desc_t
+    private let storage: TensorStorage
+
+    init(_ descriptor: dnnl_memory_desc_t, bytes: Int) {
+        self.descriptor = descriptor
+        storage = TensorStorage(count: (bytes + 3) / 4)
+    }
+
+    var pointer: UnsafeMutableRawPointer { UnsafeMutableRawPointer(storage.pointer) }
+
+    /// Whether the buffer is laid out as `other` describes.
+    func matches(_ other: dnnl_memory_desc_t) -> Bool {
+        var (a, b) = (descriptor, other)
+        return dnnl_memory_desc_equal(&a, &b) != 0
     }
 }

@@ -146,6 +146,11 @@ public func softplusSum(_ x: UnsafePointer<Float>, count n: Int) -> Double {
     } scalar: { i in Swift.max(x[i], 0) + log1pf(expf(-Swift.abs(x[i]))) }
 }
 
+/// Σ xᵢ over `count` floats, summed as `laneBlockSum` sums.
+public func elementSum(_ x: UnsafePointer<Float>, count n: Int) -> Double {
+    laneBlockSum(count: n) { i in SIMD8<Float>(UnsafeBufferPointer(start: x + i, count: 8)) } scalar: { i in x[i] }
+}
+
 /// Σ aᵢbᵢ over `count` floats, summed as `laneBlockSum` sums.
 public func dotSum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Double {
     laneBlockSum(count: n) { i in
