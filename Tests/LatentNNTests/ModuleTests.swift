@@ -19,6 +19,23 @@ import Testing
         #expect(classifier.stateDict().map(\.0) == ["0.weight", "0.bias", "2.weight", "2.bias"])
     }
 
+    /// A `Sequential` runs a batch norm and the rectifier after it as one op: the output, the
+    /// running statistics and every gradient are those of the layers run one by one.
+    @Test func sequentialFusesBatchNormWithTheRectifierAfterIt() {
+        for rectifier in [ReLU() as any Layer, LeakyReLU(0.2)] {
+            func run(fused: Bool) -> [[Float]] {
+                var rng = RandomGenerator(seed: 4)
+                let net = Sequential { Conv2d(2, 4, kernelSize: 3, padding: 1, rng: &rng); BatchNorm(4); rectifier }
+                let x = Variable(Tensor.normal([3, 2, 5, 5], using: &rng), requiresGrad: true)
+                let y = fused ? net(x) : net.layers.reduce(x) { v, layer in layer(v) }
+                y.backward(Tensor.normal(y.shape, using: &rng))
+                return [y.value.scalars, x.grad!.scalars] + net.namedParameters().map { $0.1.grad!.scalars }
+                    + net.namedBuffers().map { $0.1.value.scalars }
+            }
+            #expect(run(fused: true) == run(fused: false), "\(type(of: rectifier))")
+        }
+    }
+
     @Test func loadChecksNamesAndShapesAndIsAllOrNothing() {
         var rng = RandomGenerator(seed: 1)
         let net = Sequential { Linear(4, 3, rng: &rng); Linear(3, 2, rng: &rng) }

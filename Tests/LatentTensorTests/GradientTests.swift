@@ -95,6 +95,56 @@ import Testing
             return Variable.batchNorm(v[0], gamma: v[1], beta: v[2], runningMean: &mean, runningVar: &variance, training: false)
         }
     }
+    /// Finite differences across a kink are meaningless, so the inputs keep every rectifier input
+    /// at least 0.15 from zero: in training each channel standardises to ±0.3, ±0.7, ±1.1, ±1.5
+    /// (shuffled, scaled and shifted per channel; β = 0.05); in evaluation x is solved from
+    /// chosen rectifier inputs of the same sizes.
+    @Test(arguments: [NormalizationActivation.relu, .leakyRelu(slope: 0.2)])
+    func batchNormWithRectifier(activation: NormalizationActivation) {
+        var rng = RandomGenerator(seed: 33)
+        let levels: [Float] = [0.3, 0.7, 1.1, 1.5].flatMap { [$0, -$0, $0, -$0] }
+        var values = [Float](repeating: 0, count: 4 * 3 * 4)
+        for ch in 0..<3 {
+            var order = Array(0..<16)
+            for i in stride(from: 15, to: 0, by: -1) { order.swapAt(i, Int(rng.nextFloat() * Float(i + 1)) % (i + 1)) }
+            for (k, slot) in order.enumerated() { values[(k / 4 * 3 + ch) * 4 + k % 4] = levels[slot] * Float(ch + 1) + Float(ch) }
+        }
+        let gamma = Tensor([0.8, 1.2, 1.0]), beta = Tensor(shape: [3], repeating: 0.05)
+        checkGradients([Tensor(shape: [4, 3, 2, 2], scalars: values), gamma, beta], tolerance: 3e-2) { v in
+            var mean = Tensor(shape: [3]), variance = Tensor.ones([3])
+            return Variable.batchNorm(v[0], gamma: v[1], beta: v[2], runningMean: &mean, runningVar: &variance,
+                                      training: true, activation: activation)
+        }
+        let runningMean = Tensor([0.1, -0.2, 0.3]), runningVar = Tensor([0.5, 1.5, 2])
+        let evalInputs = (0..<(4 * 3 * 4)).map { i -> Float in
+            let ch = i / 4 % 3, pre = levels[i % 16] + 0.05 * Float(i % 3)
+            return (pre - beta[ch]) * (runningVar[ch] + 1e-5).squareRoot() / gamma[ch] + runningMean[ch]
+        }
+        checkGradients([Tensor(shape: [4, 3, 2, 2], scalars: evalInputs), gamma, beta], tolerance: 3e-2) { v in
+            var mean = runningMean, variance = runningVar
+            return Variable.batchNorm(v[0], gamma: v[1], beta: v[2], runningMean: &mean, runningVar: &variance,
+                                      training: false, activation: activation)
+        }
+    }
+    /// The fused rectifier gives the values and gradients, bit for bit, of the rectifier applied
+    /// after the normalisation, over planes whose lengths use both the lane blocks and the tail.
+    @Test(arguments: [NormalizationActivation.relu, .leakyRelu(slope: 0.2)])
+    func batchNormRectifierFusionIsExact(activation: NormalizationActivation) {
+        let x = randomTensor([6, 5, 9, 11], seed: 36), gamma = randomTensor([5], seed: 37, low: 0.5, high: 1.5)
+        let beta = randomTensor([5], seed: 38), upstream = randomTensor([6, 5, 9, 11], seed: 39)
+        func run(fused: Bool) -> [[Float]] {
+            let v = [x, gamma, beta].map { Variable($0, requiresGrad: true) }
+            var mean = Tensor(shape: [5]), variance = Tensor.ones([5])
+            var y = Variable.batchNorm(v[0], gamma: v[1], beta: v[2], runningMean: &mean, runningVar: &variance,
+                                       training: true, activation: fused ? activation : .identity)
+            if !fused {
+                if case .leakyRelu(let slope) = activation { y = y.leakyRelu(slope) } else { y = y.relu() }
+            }
+            y.backward(upstream)
+            return [y.value.scalars, mean.scalars, variance.scalars] + v.map { $0.grad!.scalars }
+        }
+        #expect(run(fused: true) == run(fused: false))
+    }
     @Test func dropout() {
         // The same seed gives the same mask in every evaluation, so the op is a fixed linear map.
         checkGradients([a]) { v in

@@ -25,8 +25,14 @@ public final class BatchNorm: Module, Layer {
     public override var ownBuffers: [(String, Buffer)] { [("running_mean", runningMean), ("running_var", runningVar)] }
 
     public func callAsFunction(_ input: Variable) -> Variable {
+        callAsFunction(input, activation: .identity)
+    }
+
+    /// The normalisation followed by `activation`, in one pass (see `Variable.batchNorm`).
+    public func callAsFunction(_ input: Variable, activation: NormalizationActivation) -> Variable {
         Variable.batchNorm(input, gamma: weight, beta: bias, runningMean: &runningMean.value,
-                           runningVar: &runningVar.value, training: isTraining, momentum: momentum, epsilon: epsilon)
+                           runningVar: &runningVar.value, training: isTraining, momentum: momentum, epsilon: epsilon,
+                           activation: activation)
     }
 }
 

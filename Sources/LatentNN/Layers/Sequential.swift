@@ -22,7 +22,27 @@ public final class Sequential: Module, Layer {
     public override var children: [(String, Module)] { layers.enumerated().map { ("\($0.offset)", $0.element) } }
 
     public func callAsFunction(_ input: Variable) -> Variable {
-        layers.reduce(input) { x, layer in layer(x) }
+        var x = input, i = 0
+        while i < layers.count {
+            // A batch norm and the rectifier after it run as one op: the same values, one pass
+            // over the activations less each way.
+            if let norm = layers[i] as? BatchNorm, i + 1 < layers.count,
+               let activation = Self.fusableRectifier(layers[i + 1]) {
+                x = norm(x, activation: activation)
+                i += 2
+            } else {
+                x = layers[i](x)
+                i += 1
+            }
+        }
+        return x
+    }
+
+    /// The rectifier `layer` applies, when batch norm can apply it in the same pass.
+    private static func fusableRectifier(_ layer: any Layer) -> NormalizationActivation? {
+        if layer is ReLU { return .relu }
+        if let leaky = layer as? LeakyReLU, leaky.alpha >= 0, leaky.alpha.isFinite { return .leakyRelu(slope: leaky.alpha) }
+        return nil
     }
 
     /// The output of every layer, in order (for looking at hidden representations).
