@@ -6,15 +6,17 @@ import CLatentDNNL
 ///
 /// Runs oneDNN's sgemm (the GEMM PyTorch's CPU kernels use), on `Threads.blasCount` threads, and
 /// falls back to OpenBLAS's `cblas_sgemm` should oneDNN refuse the call.
+///
+/// `threads` overrides the thread count (1 for a GEMM inside a `parallelFor` worker).
 public func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                  alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                  b: UnsafePointer<Float>, ldb: Int,
-                 beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                 beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int? = nil) {
     if m == 0 || n == 0 { return }
     if k > 0 {
         // The OpenMP thread count is per calling thread, so set it on every call: cheap, and
         // right on whichever thread (or worker of our own) the call comes from.
-        omp_set_num_threads(Int32(Threads.blasCount))
+        omp_set_num_threads(Int32(threads ?? Threads.blasCount))
         let trans = CChar(UInt8(ascii: "T")), keep = CChar(UInt8(ascii: "N"))
         let status = dnnl_sgemm(transA ? trans : keep, transB ? trans : keep, Int64(m), Int64(n), Int64(k),
                                 alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))

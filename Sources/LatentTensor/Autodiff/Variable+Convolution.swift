@@ -95,17 +95,16 @@ extension Variable {
         }
         let cols = Tensor(uninitializedShape: [geo.patchSize, n * geo.positions])
         geo.im2col(x.value.storage.pointer, batch: n, into: cols.storage.pointer)
-        // [Cout, patch] · [patch, N·P] → [Cout, N·P] → [N, Cout, P]
+        // Per image: [Cout, patch] · its [patch, P] block of columns → its [Cout, P] output.
         let wm = weight.value.reshaped([cout, geo.patchSize])
-        // [Cout, N·P] → [N, Cout, P] and the bias, in one pass.
-        let y = channelsFirstToBatchFirst(wm.matmul(cols), channels: cout, batch: n, positions: geo.positions,
-                                          bias: bias?.value)
-        return record(y.reshaped([n, cout, geo.outHeight, geo.outWidth]), parents: parents) { g in
-            let gm = batchFirstToChannelsFirst(g, channels: cout, batch: n, positions: geo.positions)
-            let dx = x.requiresGrad ? convInputGradient(channelsFirst: gm, weight: wm, geometry: geo, batch: n) : nil
-            let dw = weight.requiresGrad ? gm.matmul(cols, transposeOther: true).reshaped(weight.shape) : nil
+        let y = Tensor(uninitializedShape: [n, cout, geo.outHeight, geo.outWidth])
+        perImageProducts(geo, batch: n, rows: cout, a: wm, imageMatrices: cols, output: y, bias: bias?.value)
+        return record(y, parents: parents) { g in
+            let dx = x.requiresGrad ? convInputGradient(g, weight: weight.value, geometry: geo, batch: n) : nil
+            let dw = weight.requiresGrad
+                ? perImageSums(geo, batch: n, rows: cout, images: g, columns: cols).reshaped(weight.shape) : nil
             var grads = [dx, dw]
-            if let bias { grads.append(bias.requiresGrad ? rowSums(gm, rows: cout, columns: n * geo.positions) : nil) }
+            if let bias { grads.append(bias.requiresGrad ? channelSums(g, batch: n, channels: cout) : nil) }
             return grads
         }
     }
@@ -130,7 +129,7 @@ extension Variable {
         let parents = bias.map { [x, weight, $0] } ?? [x, weight]
         let biasGradient = { (g: Tensor) -> Tensor? in
             guard let bias, bias.requiresGrad else { return nil }
-            return rowSums(g, rows: n * cout, columns: oh * ow).reshaped([n, cout]).sum(axis: 0)
+            return channelSums(g, batch: n, channels: cout)
         }
         // On oneDNN, the transposed convolution is that conv's backward-data primitive, its
         // input gradient the conv's forward and its weight gradient the conv's backward-weights
@@ -167,41 +166,97 @@ extension Variable {
                 }
             }
         }
-        let xm = batchFirstToChannelsFirst(x.value, channels: cin, batch: n, positions: h * w)
         let wm = weight.value.reshaped([cin, geo.patchSize])
-        let cols = wm.matmul(xm, transposeSelf: true)          // [Cout·kh·kw, N·H·W]
+        let cols = Tensor(uninitializedShape: [geo.patchSize, n * h * w])          // [Cout·kh·kw, N·H·W]
+        perImageProducts(geo, batch: n, rows: cin, a: wm, transposeA: true, images: x.value, columns: cols)
         var y = Tensor(shape: [n, cout, oh, ow])
         geo.col2im(cols.storage.pointer, batch: n, into: y.storage.pointer)
         if let bias { addChannelBias(&y, bias.value, channels: cout, positions: oh * ow) }
         return record(y, parents: parents) { g in
             let gcols = Tensor(uninitializedShape: [geo.patchSize, n * h * w])
             geo.im2col(g.storage.pointer, batch: n, into: gcols.storage.pointer)
-            let dx = x.requiresGrad
-                ? channelsFirstToBatchFirst(wm.matmul(gcols), channels: cin, batch: n, positions: h * w, bias: nil)
-                    .reshaped(x.shape) : nil
-            let dw = weight.requiresGrad ? xm.matmul(gcols, transposeOther: true).reshaped(weight.shape) : nil
+            var dx: Tensor?
+            if x.requiresGrad {
+                let d = Tensor(uninitializedShape: x.shape)
+                perImageProducts(geo, batch: n, rows: cin, a: wm, imageMatrices: gcols, output: d, bias: nil)
+                dx = d
+            }
+            let dw = weight.requiresGrad
+                ? perImageSums(geo, batch: n, rows: cin, images: x.value, columns: gcols).reshaped(weight.shape) : nil
             return bias == nil ? [dx, dw] : [dx, dw, biasGradient(g)]
         }
     }
 }
 
-// The im2col route's gradients, also the fallback should a oneDNN backward primitive fail.
+// The im2col route. Its column matrix is `[patch, N·P]`, image n's columns the block at n·P;
+// activations stay `[N, C, P]`: each image's product reads or writes its own block, so no layout
+// is ever transposed.
 
-/// A convolution's input gradient from the output gradient in channel-major form `[Cout, N·P]`
-/// and the weight as a `[Cout, patch]` matrix: the columns' gradient scattered back by col2im.
-private func convInputGradient(channelsFirst gm: Tensor, weight wm: Tensor, geometry geo: ConvGeometry,
-                               batch n: Int) -> Tensor {
-    let dcols = wm.matmul(gm, transposeSelf: true)
+/// For each image n, the `[rows, P]` product of `a` (`[rows, patch]`, or `[patch, rows]` used
+/// transposed) with image n's block of the column matrix, written to image n of `output`
+/// (`[N, rows, P]`) with `bias[r]` added to row r; or, with `transposeA`, the `[patch, P]`
+/// product of aᵀ with image n of `images` (`[N, rows, P]`) written to its block of `columns`.
+/// Images are split over the threads, one single-threaded GEMM each.
+private func perImageProducts(_ geo: ConvGeometry, batch n: Int, rows: Int, a: Tensor, transposeA: Bool = false,
+                              imageMatrices: Tensor? = nil, output: Tensor? = nil, bias: Tensor? = nil,
+                              images: Tensor? = nil, columns: Tensor? = nil) {
+    let (p, patch, pa) = (geo.positions, geo.patchSize, a.storage.pointer)
+    parallelFor(n, minChunk: Swift.max(1, 16_384 / Swift.max(1, rows * p))) { range in
+        for image in range {
+            if let imageMatrices, let output {
+                let out = output.storage.pointer + image * rows * p
+                gemm(m: rows, n: p, k: patch, a: pa, lda: patch, b: imageMatrices.storage.pointer + image * p, ldb: n * p,
+                     c: out, ldc: p, threads: 1)
+                if let bias {
+                    for r in 0..<rows {
+                        let b = bias.storage.pointer[r], row = out + r * p
+                        for j in 0..<p { row[j] += b }
+                    }
+                }
+            } else if let images, let columns {
+                gemm(transA: transposeA, m: patch, n: p, k: rows, a: pa, lda: patch,
+                     b: images.storage.pointer + image * rows * p, ldb: p,
+                     c: columns.storage.pointer + image * p, ldc: n * p, threads: 1)
+            }
+        }
+    }
+}
+
+/// Σ over images n of image n of `images` (`[N, rows, P]`) times the transpose of its block of
+/// `columns` (`[patch, N·P]`): a weight gradient, `[rows, patch]`. Each thread sums a fixed
+/// range of images into its own matrix and the ranges are added in order, so the result is the
+/// same for a given thread count.
+private func perImageSums(_ geo: ConvGeometry, batch n: Int, rows: Int, images: Tensor, columns: Tensor) -> Tensor {
+    let (p, patch) = (geo.positions, geo.patchSize)
+    let parts = Swift.max(1, Swift.min(Threads.count, n))
+    let partials = Tensor(uninitializedShape: [parts, rows * patch])
+    let (pi, pc, pp) = (images.storage.pointer, columns.storage.pointer, partials.storage.pointer)
+    parallelFor(parts, minChunk: 1) { range in
+        for part in range {
+            for (k, image) in chunk(part, of: parts, count: n).enumerated() {
+                gemm(transB: true, m: rows, n: patch, k: p, a: pi + image * rows * p, lda: p, b: pc + image * p, ldb: n * p,
+                     beta: k == 0 ? 0 : 1, c: pp + part * rows * patch, ldc: patch, threads: 1)
+            }
+        }
+    }
+    return parts == 1 ? partials.reshaped([rows, patch]) : partials.sum(axis: 0).reshaped([rows, patch])
+}
+
+/// The per-channel sums of a `[N, C, …]` tensor (a bias gradient).
+private func channelSums(_ g: Tensor, batch n: Int, channels c: Int) -> Tensor {
+    rowSums(g, rows: n * c, columns: g.count / Swift.max(n * c, 1)).reshaped([n, c]).sum(axis: 0)
+}
+
+/// A convolution's input gradient from the output gradient `g` (`[N, Cout, OH, OW]`): per image,
+/// Wᵀ times its gradient gives its block of the columns' gradient, which col2im scatters back.
+private func convInputGradient(_ g: Tensor, weight: Tensor, geometry geo: ConvGeometry, batch n: Int) -> Tensor {
+    let cout = weight.shape[0]
+    let dcols = Tensor(uninitializedShape: [geo.patchSize, n * geo.positions])
+    perImageProducts(geo, batch: n, rows: cout, a: weight.reshaped([cout, geo.patchSize]), transposeA: true,
+                     images: g, columns: dcols)
     let image = Tensor(shape: [n, geo.channels, geo.height, geo.width])
     geo.col2im(dcols.storage.pointer, batch: n, into: image.storage.pointer)
     return image
-}
-
-/// A convolution's input gradient from the output gradient `g` (`[N, Cout, OH, OW]`).
-private func convInputGradient(_ g: Tensor, weight: Tensor, geometry geo: ConvGeometry, batch n: Int) -> Tensor {
-    let cout = weight.shape[0]
-    let gm = batchFirstToChannelsFirst(g, channels: cout, batch: n, positions: geo.positions)
-    return convInputGradient(channelsFirst: gm, weight: weight.reshaped([cout, geo.patchSize]), geometry: geo, batch: n)
 }
 
 /// A convolution's weight gradient (`[Cout, patch]`) and bias gradient from its input and output gradient.
@@ -209,8 +264,7 @@ private func convWeightGradient(_ x: Tensor, _ g: Tensor, geometry geo: ConvGeom
                                 outChannels cout: Int) -> (Tensor, Tensor) {
     let cols = Tensor(uninitializedShape: [geo.patchSize, n * geo.positions])
     geo.im2col(x.storage.pointer, batch: n, into: cols.storage.pointer)
-    let gm = batchFirstToChannelsFirst(g, channels: cout, batch: n, positions: geo.positions)
-    return (gm.matmul(cols, transposeOther: true), rowSums(gm, rows: cout, columns: n * geo.positions))
+    return (perImageSums(geo, batch: n, rows: cout, images: g, columns: cols), channelSums(g, batch: n, channels: cout))
 }
 
 /// A transposed convolution's input gradient: the convolution of its output gradient.
@@ -218,48 +272,16 @@ private func transposedInputGradient(_ g: Tensor, weight: Tensor, geometry geo: 
     let cin = weight.shape[0]
     let gcols = Tensor(uninitializedShape: [geo.patchSize, n * geo.positions])
     geo.im2col(g.storage.pointer, batch: n, into: gcols.storage.pointer)
-    return channelsFirstToBatchFirst(weight.reshaped([cin, geo.patchSize]).matmul(gcols), channels: cin, batch: n,
-                                     positions: geo.positions, bias: nil).reshaped([n, cin, geo.outHeight, geo.outWidth])
+    let dx = Tensor(uninitializedShape: [n, cin, geo.outHeight, geo.outWidth])
+    perImageProducts(geo, batch: n, rows: cin, a: weight.reshaped([cin, geo.patchSize]), imageMatrices: gcols, output: dx)
+    return dx
 }
 
 /// A transposed convolution's weight gradient, `[Cin, patch]`.
 private func transposedWeightGradient(_ x: Tensor, _ g: Tensor, geometry geo: ConvGeometry, batch n: Int) -> Tensor {
-    let cin = x.shape[1]
-    let xm = batchFirstToChannelsFirst(x, channels: cin, batch: n, positions: geo.positions)
     let gcols = Tensor(uninitializedShape: [geo.patchSize, n * geo.positions])
     geo.im2col(g.storage.pointer, batch: n, into: gcols.storage.pointer)
-    return xm.matmul(gcols, transposeOther: true)
-}
-
-/// `[C, N·P]` (channel-major, as a GEMM over im2col columns produces) to `[N, C, P]`, adding
-/// `bias[c]` to every element of channel c when given.
-func channelsFirstToBatchFirst(_ m: Tensor, channels: Int, batch: Int, positions: Int, bias: Tensor?) -> Tensor {
-    let out = Tensor(uninitializedShape: [batch, channels, positions])
-    let src = m.storage.pointer, dst = out.storage.pointer
-    let pb = bias?.storage.pointer
-    parallelFor(batch * channels, minChunk: 16) { planes in
-        for plane in planes {
-            let n = plane / channels, c = plane % channels
-            let from = src + (c * batch + n) * positions, to = dst + plane * positions
-            let b = pb?[c] ?? 0
-            for p in 0..<positions { to[p] = from[p] + b }
-        }
-    }
-    return out
-}
-
-/// `[N, C, P]` to `[C, N·P]` (channel-major, the layout a GEMM over im2col columns works in):
-/// the inverse of `channelsFirstToBatchFirst`, as parallel plane copies.
-func batchFirstToChannelsFirst(_ t: Tensor, channels: Int, batch: Int, positions: Int) -> Tensor {
-    let out = Tensor(uninitializedShape: [channels, batch * positions])
-    let src = t.storage.pointer, dst = out.storage.pointer
-    parallelFor(batch * channels, minChunk: 16) { planes in
-        for plane in planes {
-            let n = plane / channels, c = plane % channels
-            (dst + (c * batch + n) * positions).update(from: src + plane * positions, count: positions)
-        }
-    }
-    return out
+    return perImageSums(geo, batch: n, rows: x.shape[1], images: x, columns: gcols)
 }
 
 /// Adds `bias[c]` to every element of channel c of a `[N, C, P…]` tensor, in place.
