@@ -78,16 +78,48 @@ import Testing
         }
     }
 
+    /// A batch smaller than the thread count takes the im2col route's other path (its images one
+    /// after another, each GEMM on every thread): the same values and gradients as the batch
+    /// split over threads, image by image.
+    @Test(arguments: [false, true])
+    func im2colOneImageMatchesTheBatch(transposed: Bool) {
+        let x = randomTensor([3, 4, 6, 5], seed: 50), b = randomTensor([5], seed: 52)
+        let w = randomTensor(transposed ? [4, 5, 3, 3] : [5, 4, 3, 3], seed: 51)
+        // One upstream gradient for the batch; each image gets its slice of it.
+        func slice(_ t: Tensor, _ i: Int) -> Tensor {
+            let size = t.count / t.shape[0]
+            return Tensor(shape: [1] + t.shape.dropFirst(), scalars: Array(t.scalars[(i * size)..<((i + 1) * size)]))
+        }
+        var upstream: Tensor?
+        let batch = Self.convolutionResults(transposed: transposed, route: .im2col, x: x, w: w, b: b, stride: 2, padding: 1,
+                                            upstream: { shape in
+                                                let g = randomTensor(shape, seed: 53)
+                                                upstream = g
+                                                return g
+                                            })
+        let single = (0..<3).map { i in
+            Self.convolutionResults(transposed: transposed, route: .im2col, x: slice(x, i), w: w, b: b, stride: 2, padding: 1,
+                                    upstream: { _ in slice(upstream!, i) })
+        }
+        func stacked(_ k: Int) -> Tensor { Tensor(shape: batch[k].shape, scalars: single.flatMap { $0[k].scalars }) }
+        func summed(_ k: Int) -> Tensor { single.dropFirst().reduce(single[0][k]) { $0 + $1[k] } }
+        #expect(Self.close(batch[0], stacked(0)), "output")
+        #expect(Self.close(batch[1], stacked(1)), "input gradient")
+        #expect(Self.close(batch[2], summed(2)), "weight gradient")
+        #expect(Self.close(batch[3], summed(3)), "bias gradient")
+    }
+
     /// Output, input, weight and bias gradients of one convolution on a route, for a fixed
     /// upstream gradient.
     static func convolutionResults(transposed: Bool, route: ConvolutionAlgorithm, x: Tensor, w: Tensor, b: Tensor,
-                                   stride: Int, padding: Int, outputPadding: Int = 0) -> [Tensor] {
+                                   stride: Int, padding: Int, outputPadding: Int = 0,
+                                   upstream: (([Int]) -> Tensor)? = nil) -> [Tensor] {
         let (xv, wv, bv) = (Variable(x, requiresGrad: true), Variable(w, requiresGrad: true), Variable(b, requiresGrad: true))
         let y = transposed
             ? Variable.convTranspose2d(xv, weight: wv, bias: bv, stride: stride, padding: padding,
                                        outputPadding: outputPadding, algorithm: route)
             : Variable.conv2d(xv, weight: wv, bias: bv, stride: stride, padding: padding, algorithm: route)
-        y.backward(randomTensor(y.shape, seed: 99))
+        y.backward(upstream?(y.shape) ?? randomTensor(y.shape, seed: 99))
         return [y.value, xv.grad!, wv.grad!, bv.grad!]
     }
 

@@ -196,18 +196,20 @@ extension Variable {
 /// transposed) with image n's block of the column matrix, written to image n of `output`
 /// (`[N, rows, P]`) with `bias[r]` added to row r; or, with `transposeA`, the `[patch, P]`
 /// product of aᵀ with image n of `images` (`[N, rows, P]`) written to its block of `columns`.
-/// Images are split over the threads, one single-threaded GEMM each.
+/// Images are split over the threads, one single-threaded GEMM each; a batch smaller than the
+/// thread count (one large image, as texture synthesis has) runs its GEMMs on all threads instead.
 private func perImageProducts(_ geo: ConvGeometry, batch n: Int, rows: Int, a: Tensor, transposeA: Bool = false,
                               imageMatrices: Tensor? = nil, output: Tensor? = nil, bias: Tensor? = nil,
                               images: Tensor? = nil, columns: Tensor? = nil) {
     let (p, patch, pa) = (geo.positions, geo.patchSize, a.storage.pointer)
-    parallelFor(n, minChunk: Swift.max(1, 16_384 / Swift.max(1, rows * p))) { range in
+    let (splitImages, gemmThreads) = imageSplit(batch: n)
+    func each(_ range: Range<Int>) {
         for image in range {
             if let imageMatrices, let output {
                 let out = output.storage.pointer + image * rows * p
                 gemm(m: rows, n: p, k: patch, a: pa, lda: patch, b: imageMatrices.storage.pointer + image * p, ldb: n * p,
-                     c: out, ldc: p, threads: 1)
-                if let bias {
+                     c: out, ldc: p, threads: gemmThreads)
+                if let bias, splitImages {
                     for r in 0..<rows {
                         let b = bias.storage.pointer[r], row = out + r * p
                         for j in 0..<p { row[j] += b }
@@ -216,10 +218,31 @@ private func perImageProducts(_ geo: ConvGeometry, batch n: Int, rows: Int, a: T
             } else if let images, let columns {
                 gemm(transA: transposeA, m: patch, n: p, k: rows, a: pa, lda: patch,
                      b: images.storage.pointer + image * rows * p, ldb: p,
-                     c: columns.storage.pointer + image * p, ldc: n * p, threads: 1)
+                     c: columns.storage.pointer + image * p, ldc: n * p, threads: gemmThreads)
             }
         }
     }
+    if splitImages {
+        parallelFor(n, minChunk: Swift.max(1, 16_384 / Swift.max(1, rows * p))) { each($0) }
+    } else {
+        each(0..<n)
+        if let bias, let output {
+            // The output is this function's to write (its caller made it), so no copy-on-write.
+            let (po, pb) = (output.storage.pointer, bias.storage.pointer)
+            parallelFor(n * rows, minChunk: Swift.max(1, 16_384 / Swift.max(p, 1))) { planes in
+                for plane in planes {
+                    let b = pb[plane % rows], row = po + plane * p
+                    for j in 0..<p { row[j] += b }
+                }
+            }
+        }
+    }
+}
+
+/// Whether a batch's per-image GEMMs go one per thread (each single-threaded), or one after
+/// another on all threads (fewer images than threads), and the threads each GEMM gets.
+private func imageSplit(batch n: Int) -> (split: Bool, gemmThreads: Int) {
+    n >= Threads.count ? (true, 1) : (false, Threads.blasCount)
 }
 
 /// Σ over images n of image n of `images` (`[N, rows, P]`) times the transpose of its block of
@@ -228,14 +251,15 @@ private func perImageProducts(_ geo: ConvGeometry, batch n: Int, rows: Int, a: T
 /// same for a given thread count.
 private func perImageSums(_ geo: ConvGeometry, batch n: Int, rows: Int, images: Tensor, columns: Tensor) -> Tensor {
     let (p, patch) = (geo.positions, geo.patchSize)
-    let parts = Swift.max(1, Swift.min(Threads.count, n))
+    let (splitImages, gemmThreads) = imageSplit(batch: n)
+    let parts = splitImages ? Swift.max(1, Swift.min(Threads.count, n)) : 1
     let partials = Tensor(uninitializedShape: [parts, rows * patch])
     let (pi, pc, pp) = (images.storage.pointer, columns.storage.pointer, partials.storage.pointer)
     parallelFor(parts, minChunk: 1) { range in
         for part in range {
             for (k, image) in chunk(part, of: parts, count: n).enumerated() {
                 gemm(transB: true, m: rows, n: patch, k: p, a: pi + image * rows * p, lda: p, b: pc + image * p, ldb: n * p,
-                     beta: k == 0 ? 0 : 1, c: pp + part * rows * patch, ldc: patch, threads: 1)
+                     beta: k == 0 ? 0 : 1, c: pp + part * rows * patch, ldc: patch, threads: gemmThreads)
             }
         }
     }
