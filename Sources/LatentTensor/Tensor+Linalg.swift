@@ -16,7 +16,15 @@ public func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: 
     if k > 0 {
         // The OpenMP thread count is per calling thread, so set it on every call: cheap, and
         // right on whichever thread (or worker of our own) the call comes from.
-        omp_set_num_threads(Int32(threads ?? Threads.blasCount))
+        let threads = threads ?? Threads.blasCount
+        // A linear layer's forward form, large enough to pay for a primitive call: oneDNN's
+        // matmul primitive (see `DNNLMatmul`).
+        if transB && !transA && alpha == 1 && (beta == 0 || beta == 1) && m * n * k >= 1 << 22,
+           DNNLMatmul.run(DNNLMatmulShape(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, accumulate: beta == 1,
+                                          threads: threads), a: a, b: b, c: c) {
+            return
+        }
+        omp_set_num_threads(Int32(threads))
         let trans = CChar(UInt8(ascii: "T")), keep = CChar(UInt8(ascii: "N"))
         let status = dnnl_sgemm(transA ? trans : keep, transB ? trans : keep, Int64(m), Int64(n), Int64(k),
                                 alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))

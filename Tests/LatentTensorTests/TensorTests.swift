@@ -1,4 +1,4 @@
-import LatentTensor
+@testable import LatentTensor
 import Testing
 
 @Suite struct TensorTests {
@@ -47,6 +47,44 @@ import Testing
         #expect(m.scatterAddRows([1, 1, 0], rowCount: 2).scalars == [5, 6, 4, 6])
         #expect(m.transposed().scalars == [1, 3, 5, 2, 4, 6])
         #expect(m.reshaped([-1, 3]).shape == [2, 3])
+    }
+
+    /// A · Bᵀ large enough for oneDNN's matmul primitive (a linear layer's forward form), on
+    /// submatrices (leading dimensions above the widths), overwriting C and adding to it:
+    /// against the product in doubles; the same call twice gives the same bits.
+    @Test(arguments: [0, 1] as [Float])
+    func gemmWithTransposedBOnTheMatmulPrimitive(beta: Float) {
+        let (m, n, k, lda, ldb, ldc) = (64, 257, 300, 310, 305, 260)
+        let a = randomTensor([m, lda], seed: 60), b = randomTensor([n, ldb], seed: 61), c0 = randomTensor([m, ldc], seed: 62)
+        func product() -> [Float] {
+            var c = c0
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        gemm(transB: true, m: m, n: n, k: k, a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                             beta: beta, c: pc.baseAddress!, ldc: ldc)
+                    }
+                }
+            }
+            return c.scalars
+        }
+        let shape = DNNLMatmulShape(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, accumulate: beta == 1,
+                                    threads: Threads.blasCount)
+        #expect(DNNLMatmul.primitive(for: shape) != nil, "oneDNN made no matmul primitive, so sgemm ran")
+        let got = product()
+        var worst: Double = 0
+        for i in 0..<m {
+            for j in 0..<ldc {
+                var expected = Double(c0.scalars[i * ldc + j])
+                if j < n {
+                    expected *= Double(beta)
+                    for t in 0..<k { expected += Double(a.scalars[i * lda + t]) * Double(b.scalars[j * ldb + t]) }
+                }
+                worst = Swift.max(worst, Swift.abs(expected - Double(got[i * ldc + j])))
+            }
+        }
+        #expect(worst < 1e-3, "largest difference \(worst)")
+        #expect(product() == got)
     }
 
     @Test func matmulMatchesNaiveProduct() {

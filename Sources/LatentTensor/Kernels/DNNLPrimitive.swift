@@ -65,14 +65,17 @@ final class DNNLPrimitive: @unchecked Sendable {
     /// address), with `hint` the forward primitive descriptor a backward one needs, and its
     /// arguments in the order `run` takes their buffers. `nil` when oneDNN has no
     /// implementation for it.
-    init?(operation: UnsafeRawPointer, hint: dnnl_primitive_desc_t?, threads: Int, arguments specs: [DNNLArgumentSpec]) {
+    /// `configure` may add to the primitive's attributes (post-ops), returning `false` on failure.
+    init?(operation: UnsafeRawPointer, hint: dnnl_primitive_desc_t?, threads: Int, arguments specs: [DNNLArgumentSpec],
+          configure: (dnnl_primitive_attr_t) -> Bool = { _ in true }) {
         guard let engine = DNNLEngine.cpu else { return nil }
         omp_set_num_threads(Int32(threads))
         var attr: dnnl_primitive_attr_t?
         guard dnnl_primitive_attr_create(&attr) == dnnl_success, let attr else { return nil }
         defer { dnnl_primitive_attr_destroy(attr) }
         // The scratchpad is ours, one per call, so concurrent calls never share one.
-        guard dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) == dnnl_success else { return nil }
+        guard dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) == dnnl_success,
+              configure(attr) else { return nil }
         var pd: dnnl_primitive_desc_t?
         guard dnnl_primitive_desc_create(&pd, operation, attr, engine, hint) == dnnl_success, let pd else {
             return nil
