@@ -177,7 +177,7 @@ private func channelSums(batch n: Int, channels c: Int, planeSize s: Int,
                          _ plane: (Int) -> (Double, Double)) -> ([Double], [Double]) {
     var perPlane = [Double](repeating: 0, count: 2 * n * c)
     perPlane.withUnsafeMutableBufferPointer { buffer in
-        let out = buffer.baseAddress!
+        guard let out = buffer.baseAddress else { return }     // an empty batch: nothing to sum
         parallelFor(n * c, minChunk: Swift.max(1, 16_384 / Swift.max(s, 1))) { planes in
             for p in planes { (out[2 * p], out[2 * p + 1]) = plane(p) }
         }
