@@ -3,7 +3,11 @@ import PackageDescription
 
 // Kernels are compiled for AVX2 + FMA (`haswell`): every x86-64 machine Latent targets has them,
 // and without the flag Swift emits SSE2-only code (see README, "Architecture").
-let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+// `-fno-math-errno` reaches the C shim behind `Float.squareRoot()`: with errno semantics clang
+// guards every square root with a branch to libm's `sqrtf`, so a `SIMD8<Float>.squareRoot()`
+// became eight scalar roots (Adam's update ran at half speed). Without them it is one `vsqrtps`,
+// with the same correctly rounded bits; nothing in Latent reads errno.
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-Xcc", "-fno-math-errno"])]
 
 let package = Package(
     name: "Latent",
