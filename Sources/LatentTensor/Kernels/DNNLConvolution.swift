@@ -85,20 +85,11 @@ final class DNNLConvolution: @unchecked Sendable {
         forwardPrimitive = forward
     }
 
-    private static let cache = Mutex<[DNNLConvolutionShape: DNNLConvolution?]>([:])
-    /// Shapes kept at most; past it the cache starts over (a model uses a handful of shapes,
-    /// plus one per odd last batch).
-    private static let capacity = 64
+    private static let cache = DNNLPrimitiveCache<DNNLConvolutionShape, DNNLConvolution>(capacity: 64)
 
     /// The primitives for `shape`, made once; `nil` when oneDNN has no implementation for it.
     static func cached(_ shape: DNNLConvolutionShape) -> DNNLConvolution? {
-        if let hit = cache.withLock({ $0[shape] }) { return hit }
-        let made = DNNLConvolution(shape)
-        cache.withLock { table in
-            if table.count >= capacity { table.removeAll() }
-            table[shape] = made
-        }
-        return made
+        cache.value(for: shape, make: DNNLConvolution.init)
     }
 
     /// `dst = conv(src, weights) + bias`, all plain row-major buffers. Returns `nil` if oneDNN

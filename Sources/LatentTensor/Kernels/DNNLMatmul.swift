@@ -1,5 +1,4 @@
 import CLatentDNNL
-import Synchronization
 
 /// One GEMM shape on oneDNN's matmul primitive, `C = A · Bᵀ (+ C)`, with A `[m, k]` and B
 /// `[n, k]` row-major at their leading dimensions: a linear layer's forward pass. For this form
@@ -16,9 +15,7 @@ struct DNNLMatmulShape: Hashable, Sendable {
 
 /// Cached matmul primitives by shape (creation compiles kernels).
 enum DNNLMatmul {
-    private static let cache = Mutex<[DNNLMatmulShape: DNNLPrimitive?]>([:])
-    /// Shapes kept at most; past it the cache starts over.
-    private static let capacity = 128
+    private static let cache = DNNLPrimitiveCache<DNNLMatmulShape, DNNLPrimitive>(capacity: 128)
 
     /// Runs `C = A · Bᵀ (+ C)`; `false` when oneDNN has no primitive for the shape or fails,
     /// and the caller then runs sgemm.
@@ -30,13 +27,7 @@ enum DNNLMatmul {
 
     /// The primitive for `shape`, made once; `nil` when oneDNN has none.
     static func primitive(for shape: DNNLMatmulShape) -> DNNLPrimitive? {
-        if let hit = cache.withLock({ $0[shape] }) { return hit }
-        let made = make(shape)
-        cache.withLock { table in
-            if table.count >= capacity { table.removeAll() }
-            table[shape] = made
-        }
-        return made
+        cache.value(for: shape, make: make)
     }
 
     private static func make(_ shape: DNNLMatmulShape) -> DNNLPrimitive? {
