@@ -9,6 +9,14 @@ x_train, y_train = mnist.load(DATA, "train")
 x_test, y_test = mnist.load(DATA, "test")
 def images(x): return torch.from_numpy(x.reshape(-1, 1, 28, 28).astype(np.float32))
 
+# The target task: all test images of 5-9, and draw d's 10 labelled training images per class.
+target = y_test >= 5
+xt, yt = images(x_test[target]), torch.from_numpy(y_test[target] - 5)
+def draw_set(d):
+    rng = np.random.default_rng(d)
+    chosen = np.concatenate([rng.choice(np.where(y_train == c)[0], 10, replace=False) for c in range(5, 10)])
+    return images(x_train[chosen]), torch.from_numpy(y_train[chosen] - 5)
+
 class Net(nn.Module):
     def __init__(self, classes=5):
         super().__init__()

@@ -3,12 +3,6 @@ import sys; sys.argv = [sys.argv[0], "eval"] + sys.argv[1:]
 from common import *
 import json
 names = sys.argv[2:]
-target = y_test >= 5
-xt, yt = images(x_test[target]), torch.from_numpy(y_test[target] - 5)
-def draw_set(d):
-    rng = np.random.default_rng(d)
-    chosen = np.concatenate([rng.choice(np.where(y_train == c)[0], 10, replace=False) for c in range(5, 10)])
-    return images(x_train[chosen]), torch.from_numpy(y_train[chosen] - 5)
 def train(net, x, y, steps, batch, lr, augment=False):
     opt = torch.optim.Adam(net.parameters(), lr)
     for _ in range(steps):

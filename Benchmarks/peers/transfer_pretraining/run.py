@@ -7,12 +7,6 @@ method = sys.argv[1]; steps = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 batch = int(sys.argv[3]) if len(sys.argv) > 3 else 128
 temp = float(sys.argv[4]) if len(sys.argv) > 4 else 0.3
 torch.manual_seed(1); np.random.seed(1)
-target = y_test >= 5
-xt, yt = images(x_test[target]), torch.from_numpy(y_test[target] - 5)
-def draw_set(d):
-    rng = np.random.default_rng(d)
-    chosen = np.concatenate([rng.choice(np.where(y_train == c)[0], 10, replace=False) for c in range(5, 10)])
-    return images(x_train[chosen]), torch.from_numpy(y_train[chosen] - 5)
 
 def train(net, x, y, steps, batch, groups, augment=False):
     opt = torch.optim.Adam(groups)
