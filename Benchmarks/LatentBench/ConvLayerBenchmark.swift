@@ -1,5 +1,6 @@
 // The `conv-layers` workload: forward and backward time of each convolution of the dcgan and
-// conv-ae shapes on its own (batch 128, 2 threads), to see which layer an epoch's time goes to.
+// conv-ae shapes on its own (batch 128, 2 threads), to see which layer an epoch's time goes to;
+// then 2×2 max pooling at the DANN network's and the conv classifier's shapes.
 //
 //   LatentBench conv-layers [--threads 2] [--repeats 20] [--batch 128]
 
@@ -51,18 +52,33 @@ func runConvLayerBenchmark(_ settings: ConvLayersCommand) throws {
             transposed ? Variable.convTranspose2d(x, weight: w, bias: b, stride: 2, padding: 1, algorithm: algorithm)
                        : Variable.conv2d(x, weight: w, bias: b, stride: 2, padding: 1, algorithm: algorithm)
         }
-        var forwardTimes: [Double] = [], backwardTimes: [Double] = []
-        for _ in 0..<(repeats + 2) {
-            x.zeroGrad(); w.zeroGrad(); b.zeroGrad()
-            let t0 = Date()
-            let y = forward()
-            let t1 = Date()
-            y.backward(Tensor(shape: y.shape, repeating: 1))
-            let t2 = Date()
-            forwardTimes.append(t1.timeIntervalSince(t0) * 1000)
-            backwardTimes.append(t2.timeIntervalSince(t1) * 1000)
-        }
-        let f = forwardTimes.dropFirst(2).sorted()[repeats / 2], bw = backwardTimes.dropFirst(2).sorted()[repeats / 2]
+        let (f, bw) = medianForwardBackward(repeats: repeats, reset: { x.zeroGrad(); w.zeroGrad(); b.zeroGrad() }, forward)
         print(String(format: "%-22@ forward %7.2f  backward %7.2f", name as NSString, f, bw))
     }
+    // (name, channels, input extent): DANN's two pools, the conv classifier's pool.
+    let pools: [(String, Int, Int)] = [("max-pool 32ch 24²", 32, 24), ("max-pool 48ch 8²", 48, 8), ("max-pool 64ch 24²", 64, 24)]
+    for (name, channels, extent) in pools {
+        let x = Variable(Tensor.normal([batch, channels, extent, extent], using: &rng), requiresGrad: true)
+        let (f, bw) = medianForwardBackward(repeats: repeats, reset: { x.zeroGrad() }) {
+            Variable.maxPool2d(x, kernelSize: 2)
+        }
+        print(String(format: "%-22@ forward %7.2f  backward %7.2f", name as NSString, f, bw))
+    }
+}
+
+/// Median forward and backward times (ms) of `forward` over `repeats` runs after two warm-ups;
+/// the backward pass is seeded with ones.
+private func medianForwardBackward(repeats: Int, reset: () -> Void, _ forward: () -> Variable) -> (Double, Double) {
+    var forwardTimes: [Double] = [], backwardTimes: [Double] = []
+    for _ in 0..<(repeats + 2) {
+        reset()
+        let t0 = Date()
+        let y = forward()
+        let t1 = Date()
+        y.backward(Tensor(shape: y.shape, repeating: 1))
+        let t2 = Date()
+        forwardTimes.append(t1.timeIntervalSince(t0) * 1000)
+        backwardTimes.append(t2.timeIntervalSince(t1) * 1000)
+    }
+    return (forwardTimes.dropFirst(2).sorted()[repeats / 2], backwardTimes.dropFirst(2).sorted()[repeats / 2])
 }

@@ -1,5 +1,6 @@
 """The peer of `LatentBench conv-layers`: forward and backward time of each dcgan convolution
-alone, in PyTorch (batch 128 by default, 2 threads), median of the timed repeats in ms."""
+alone, then of 2×2 max pooling at the DANN network's and the conv classifier's shapes, in PyTorch
+(batch 128 by default, 2 threads), median of the timed repeats in ms."""
 import argparse
 import statistics
 import time
@@ -21,20 +22,38 @@ LAYERS = [
 ]
 print(f"conv-layers (PyTorch {torch.__version__}): batch {args.batch}, {args.threads} threads, "
       f"median of {args.repeats} (ms)")
-for name, transposed, cin, cout, extent in LAYERS:
-    x = torch.randn(args.batch, cin, extent, extent, requires_grad=True)
-    layer = (torch.nn.ConvTranspose2d(cin, cout, 4, 2, 1) if transposed else torch.nn.Conv2d(cin, cout, 4, 2, 1))
+
+
+def median_forward_backward(forward, reset):
     forward_times, backward_times = [], []
     for _ in range(args.repeats + 2):
-        x.grad = None
-        layer.zero_grad(set_to_none=True)
+        reset()
         t0 = time.perf_counter()
-        y = layer(x)
+        y = forward()
         t1 = time.perf_counter()
         y.backward(torch.ones_like(y))
         t2 = time.perf_counter()
         forward_times.append((t1 - t0) * 1000)
         backward_times.append((t2 - t1) * 1000)
-    f = statistics.median(forward_times[2:])
-    b = statistics.median(backward_times[2:])
+    return statistics.median(forward_times[2:]), statistics.median(backward_times[2:])
+
+
+for name, transposed, cin, cout, extent in LAYERS:
+    x = torch.randn(args.batch, cin, extent, extent, requires_grad=True)
+    layer = (torch.nn.ConvTranspose2d(cin, cout, 4, 2, 1) if transposed else torch.nn.Conv2d(cin, cout, 4, 2, 1))
+
+    def reset():
+        x.grad = None
+        layer.zero_grad(set_to_none=True)
+    f, b = median_forward_backward(lambda: layer(x), reset)
+    print(f"{name:<22} forward {f:7.2f}  backward {b:7.2f}")
+
+# (name, channels, input extent): the same list as ConvLayerBenchmark.swift.
+POOLS = [("max-pool 32ch 24²", 32, 24), ("max-pool 48ch 8²", 48, 8), ("max-pool 64ch 24²", 64, 24)]
+for name, channels, extent in POOLS:
+    x = torch.randn(args.batch, channels, extent, extent, requires_grad=True)
+
+    def reset():
+        x.grad = None
+    f, b = median_forward_backward(lambda: torch.nn.functional.max_pool2d(x, 2), reset)
     print(f"{name:<22} forward {f:7.2f}  backward {b:7.2f}")
