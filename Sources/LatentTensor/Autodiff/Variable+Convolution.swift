@@ -98,7 +98,7 @@ extension Variable {
         // Per image: [Cout, patch] · its [patch, P] block of columns → its [Cout, P] output.
         let wm = weight.value.reshaped([cout, geo.patchSize])
         let y = Tensor(uninitializedShape: [n, cout, geo.outHeight, geo.outWidth])
-        perImageProducts(geo, batch: n, rows: cout, a: wm, imageMatrices: cols, output: y, bias: bias?.value)
+        perImageProducts(geo, batch: n, rows: cout, a: wm, columns: cols, into: y, bias: bias?.value)
         return record(y, parents: parents) { g in
             let dx = x.requiresGrad ? convInputGradient(g, weight: weight.value, geometry: geo, batch: n) : nil
             let dw = weight.requiresGrad
@@ -168,7 +168,7 @@ extension Variable {
         }
         let wm = weight.value.reshaped([cin, geo.patchSize])
         let cols = Tensor(uninitializedShape: [geo.patchSize, n * h * w])          // [Cout·kh·kw, N·H·W]
-        perImageProducts(geo, batch: n, rows: cin, a: wm, transposeA: true, images: x.value, columns: cols)
+        perImageColumns(geo, batch: n, rows: cin, a: wm, images: x.value, into: cols)
         var y = Tensor(shape: [n, cout, oh, ow])
         geo.col2im(cols.storage.pointer, batch: n, into: y.storage.pointer)
         if let bias { addChannelBias(&y, bias.value, channels: cout, positions: oh * ow) }
@@ -178,7 +178,7 @@ extension Variable {
             var dx: Tensor?
             if x.requiresGrad {
                 let d = Tensor(uninitializedShape: x.shape)
-                perImageProducts(geo, batch: n, rows: cin, a: wm, imageMatrices: gcols, output: d, bias: nil)
+                perImageProducts(geo, batch: n, rows: cin, a: wm, columns: gcols, into: d)
                 dx = d
             }
             let dw = weight.requiresGrad
@@ -192,33 +192,23 @@ extension Variable {
 // activations stay `[N, C, P]`: each image's product reads or writes its own block, so no layout
 // is ever transposed.
 
-/// For each image n, the `[rows, P]` product of `a` (`[rows, patch]`, or `[patch, rows]` used
-/// transposed) with image n's block of the column matrix, written to image n of `output`
-/// (`[N, rows, P]`) with `bias[r]` added to row r; or, with `transposeA`, the `[patch, P]`
-/// product of aᵀ with image n of `images` (`[N, rows, P]`) written to its block of `columns`.
-/// Images are split over the threads, one single-threaded GEMM each; a batch smaller than the
-/// thread count (one large image, as texture synthesis has) runs its GEMMs on all threads instead.
-private func perImageProducts(_ geo: ConvGeometry, batch n: Int, rows: Int, a: Tensor, transposeA: Bool = false,
-                              imageMatrices: Tensor? = nil, output: Tensor? = nil, bias: Tensor? = nil,
-                              images: Tensor? = nil, columns: Tensor? = nil) {
-    let (p, patch, pa) = (geo.positions, geo.patchSize, a.storage.pointer)
+/// For each image n, the `[rows, P]` product of `a` (`[rows, patch]`) with image n's block of
+/// `columns` (`[patch, N·P]`), written to image n of `output` (`[N, rows, P]`), with `bias[r]`
+/// added to row r. Images are split over the threads, one single-threaded GEMM each; a batch
+/// smaller than the thread count (one large image, as texture synthesis has) runs its GEMMs on
+/// all threads instead.
+private func perImageProducts(_ geo: ConvGeometry, batch n: Int, rows: Int, a: Tensor, columns: Tensor,
+                              into output: Tensor, bias: Tensor? = nil) {
+    let (p, patch, pa, pc, po) = (geo.positions, geo.patchSize, a.storage.pointer, columns.storage.pointer,
+                                  output.storage.pointer)
     let (splitImages, gemmThreads) = imageSplit(batch: n)
     func each(_ range: Range<Int>) {
         for image in range {
-            if let imageMatrices, let output {
-                let out = output.storage.pointer + image * rows * p
-                gemm(m: rows, n: p, k: patch, a: pa, lda: patch, b: imageMatrices.storage.pointer + image * p, ldb: n * p,
-                     c: out, ldc: p, threads: gemmThreads)
-                if let bias, splitImages {
-                    for r in 0..<rows {
-                        let b = bias.storage.pointer[r], row = out + r * p
-                        for j in 0..<p { row[j] += b }
-                    }
-                }
-            } else if let images, let columns {
-                gemm(transA: transposeA, m: patch, n: p, k: rows, a: pa, lda: patch,
-                     b: images.storage.pointer + image * rows * p, ldb: p,
-                     c: columns.storage.pointer + image * p, ldc: n * p, threads: gemmThreads)
+            gemm(m: rows, n: p, k: patch, a: pa, lda: patch, b: pc + image * p, ldb: n * p,
+                 c: po + image * rows * p, ldc: p, threads: gemmThreads)
+            // Split over the threads, each image's bias goes in while its output is in cache.
+            if let bias, splitImages {
+                addBias(bias, channels: rows, to: po, planes: image * rows ..< (image + 1) * rows, positions: p)
             }
         }
     }
@@ -226,16 +216,33 @@ private func perImageProducts(_ geo: ConvGeometry, batch n: Int, rows: Int, a: T
         parallelFor(n, minChunk: Swift.max(1, 16_384 / Swift.max(1, rows * p))) { each($0) }
     } else {
         each(0..<n)
-        if let bias, let output {
+        if let bias {
             // The output is this function's to write (its caller made it), so no copy-on-write.
-            let (po, pb) = (output.storage.pointer, bias.storage.pointer)
             parallelFor(n * rows, minChunk: Swift.max(1, 16_384 / Swift.max(p, 1))) { planes in
-                for plane in planes {
-                    let b = pb[plane % rows], row = po + plane * p
-                    for j in 0..<p { row[j] += b }
-                }
+                addBias(bias, channels: rows, to: po, planes: planes, positions: p)
             }
         }
+    }
+}
+
+/// For each image n, the `[patch, P]` product of aᵀ (`a` is `[rows, patch]`) with image n of
+/// `images` (`[N, rows, P]`), written to image n's block of `columns` (`[patch, N·P]`); split
+/// over the threads as `perImageProducts` is.
+private func perImageColumns(_ geo: ConvGeometry, batch n: Int, rows: Int, a: Tensor, images: Tensor,
+                             into columns: Tensor) {
+    let (p, patch, pa, pi, pc) = (geo.positions, geo.patchSize, a.storage.pointer, images.storage.pointer,
+                                  columns.storage.pointer)
+    let (splitImages, gemmThreads) = imageSplit(batch: n)
+    func each(_ range: Range<Int>) {
+        for image in range {
+            gemm(transA: true, m: patch, n: p, k: rows, a: pa, lda: patch, b: pi + image * rows * p, ldb: p,
+                 c: pc + image * p, ldc: n * p, threads: gemmThreads)
+        }
+    }
+    if splitImages {
+        parallelFor(n, minChunk: Swift.max(1, 16_384 / Swift.max(1, rows * p))) { each($0) }
+    } else {
+        each(0..<n)
     }
 }
 
@@ -276,8 +283,7 @@ private func channelSums(_ g: Tensor, batch n: Int, channels c: Int) -> Tensor {
 private func convInputGradient(_ g: Tensor, weight: Tensor, geometry geo: ConvGeometry, batch n: Int) -> Tensor {
     let cout = weight.shape[0]
     let dcols = Tensor(uninitializedShape: [geo.patchSize, n * geo.positions])
-    perImageProducts(geo, batch: n, rows: cout, a: weight.reshaped([cout, geo.patchSize]), transposeA: true,
-                     images: g, columns: dcols)
+    perImageColumns(geo, batch: n, rows: cout, a: weight.reshaped([cout, geo.patchSize]), images: g, into: dcols)
     let image = Tensor(shape: [n, geo.channels, geo.height, geo.width])
     geo.col2im(dcols.storage.pointer, batch: n, into: image.storage.pointer)
     return image
@@ -297,7 +303,7 @@ private func transposedInputGradient(_ g: Tensor, weight: Tensor, geometry geo: 
     let gcols = Tensor(uninitializedShape: [geo.patchSize, n * geo.positions])
     geo.im2col(g.storage.pointer, batch: n, into: gcols.storage.pointer)
     let dx = Tensor(uninitializedShape: [n, cin, geo.outHeight, geo.outWidth])
-    perImageProducts(geo, batch: n, rows: cin, a: weight.reshaped([cin, geo.patchSize]), imageMatrices: gcols, output: dx)
+    perImageProducts(geo, batch: n, rows: cin, a: weight.reshaped([cin, geo.patchSize]), columns: gcols, into: dx)
     return dx
 }
 
@@ -311,12 +317,19 @@ private func transposedWeightGradient(_ x: Tensor, _ g: Tensor, geometry geo: Co
 /// Adds `bias[c]` to every element of channel c of a `[N, C, P…]` tensor, in place.
 func addChannelBias(_ y: inout Tensor, _ bias: Tensor, channels: Int, positions: Int) {
     y.makeUnique()
-    let py = y.storage.pointer, pb = bias.storage.pointer
-    let planes = y.count / Swift.max(positions, 1)
-    parallelFor(planes, minChunk: 16) { range in
-        for plane in range {
-            let b = pb[plane % channels], row = py + plane * positions
-            for p in 0..<positions { row[p] += b }
-        }
+    let py = y.storage.pointer
+    parallelFor(y.count / Swift.max(positions, 1), minChunk: 16) { range in
+        addBias(bias, channels: channels, to: py, planes: range, positions: positions)
+    }
+}
+
+/// Adds `bias[c]` to each `positions`-long plane in `planes` of the `[…, channels, positions]`
+/// buffer at `pointer`, plane i being channel i mod `channels`.
+private func addBias(_ bias: Tensor, channels: Int, to pointer: UnsafeMutablePointer<Float>, planes: Range<Int>,
+                     positions: Int) {
+    let pb = bias.storage.pointer
+    for plane in planes {
+        let b = pb[plane % channels], row = pointer + plane * positions
+        for j in 0..<positions { row[j] += b }
     }
 }
